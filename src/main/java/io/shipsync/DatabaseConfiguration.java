@@ -1,0 +1,34 @@
+package io.shipsync;
+
+import com.zaxxer.hikari.HikariDataSource;
+
+import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.util.StringUtils;
+
+/**
+ * The database that holds shipsync's state. Unless {@code spring.datasource.url} names another one (PostgreSQL in
+ * production), it is an embedded H2 file under {@code shipsync.data-dir}, so a newcomer needs nothing installed.
+ */
+@Configuration(proxyBeanMethods = false)
+class DatabaseConfiguration {
+
+    /**
+     * PostgreSQL mode keeps the SQL portable. WRITE_DELAY=0 writes every commit to the file at once: H2's default
+     * keeps commits in memory for half a second, and "commit, then acknowledge" must survive a kill -9.
+     */
+    static final String EMBEDDED_OPTIONS = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0";
+
+    @Bean
+    @ConfigurationProperties("spring.datasource.hikari")
+    HikariDataSource dataSource(DataSourceProperties properties, ShipsyncProperties shipsync) {
+        if (!StringUtils.hasText(properties.getUrl())) {
+            // an absolute path: H2 refuses a path relative to the working directory unless it starts with "./"
+            properties.setUrl("jdbc:h2:file:" + shipsync.dataDir().toAbsolutePath().normalize().resolve("shipsync")
+                    + EMBEDDED_OPTIONS);
+        }
+        return properties.initializeDataSourceBuilder().type(HikariDataSource.class).build();
+    }
+}

@@ -1,0 +1,34 @@
+package io.shipsync.dispatch;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.springframework.stereotype.Component;
+
+/** Exponential backoff with jitter for failed attempts, so that many updates failing together do not retry together. */
+@Component
+public class RetryPolicy {
+
+    private final StatusUpdateProperties properties;
+    private final Clock clock;
+
+    public RetryPolicy(StatusUpdateProperties properties, Clock clock) {
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    public boolean exhausted(int attempts) {
+        return attempts >= properties.maxAttempts();
+    }
+
+    /** When to try again after the given number of failed attempts: half to all of the doubled delay. */
+    public Instant nextAttemptAfter(int attempts) {
+        long base = properties.retryDelay().toMillis();
+        long doubled = base << Math.min(attempts - 1, 30);
+        long capped = Math.min(doubled <= 0 ? Long.MAX_VALUE : doubled, properties.retryMaxDelay().toMillis());
+        long delay = capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
+        return clock.instant().plus(Duration.ofMillis(delay));
+    }
+}

@@ -1,0 +1,46 @@
+package io.shipsync.order;
+
+/**
+ * The state rules: what the next call to the platform should be for an order known to be in one status when an
+ * update wants it in another.
+ */
+public final class StatusTransitions {
+
+    private StatusTransitions() {
+    }
+
+    /** What to do next for one update. */
+    public sealed interface Step {
+    }
+
+    /** The order is already where the update wants it. */
+    public record AlreadyThere() implements Step {
+    }
+
+    /** The update can never be applied; the reason is written for a warehouse person. */
+    public record Refused(String reason) implements Step {
+    }
+
+    /** Send this status next; when it is not the target, more steps follow. */
+    public record Send(OrderStatus status) implements Step {
+    }
+
+    public static Step next(OrderStatus current, OrderStatus target, boolean fillSkippedSteps) {
+        if (current == target) {
+            return new AlreadyThere();
+        }
+        if (current.isFinal()) {
+            return new Refused("order is already " + current + ", which is final; it cannot become " + target);
+        }
+        if (target == OrderStatus.CANCELLED) {
+            return new Send(target);
+        }
+        if (target.ordinal() < current.ordinal()) {
+            return new Refused("order is already " + current + "; it cannot go back to " + target);
+        }
+        if (!fillSkippedSteps || target.ordinal() == current.ordinal() + 1) {
+            return new Send(target);
+        }
+        return new Send(OrderStatus.values()[current.ordinal() + 1]);
+    }
+}

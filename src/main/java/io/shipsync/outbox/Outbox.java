@@ -1,0 +1,208 @@
+package io.shipsync.outbox;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import io.shipsync.order.OrderStatus;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The durable outbox of status updates. Every source only adds intentions here; the dispatch flow is the one reader.
+ */
+@Repository
+public class Outbox {
+
+    private static final String COLUMNS = "id, store_key, order_id, target_status, tracking_url, source, source_file_id, "
+            + "source_line, state, sending_status, steps_sent, attempts, next_attempt_at, last_error";
+
+    private final JdbcClient jdbc;
+    private final JdbcTemplate batches;
+    private final Clock clock;
+
+    public Outbox(JdbcClient jdbc, JdbcTemplate batches, Clock clock) {
+        this.jdbc = jdbc;
+        this.batches = batches;
+        this.clock = clock;
+    }
+
+    /**
+     * Adds the updates read from a shipment file in one batch; call it inside the transaction that also records
+     * how far the file was read.
+     *
+     * @return the updates not added because the same order and status came earlier in the same file
+     */
+    public List<NewUpdate> addFromFile(String storeKey, long fileId, List<NewUpdate> updates) {
+        OffsetDateTime now = now();
+        int[] inserted = batches.batchUpdate("""
+                        INSERT INTO status_update (store_key, order_id, target_status, tracking_url, source,
+                                                   source_file_id, source_line, state, attempts, next_attempt_at,
+                                                   created_at, updated_at)
+                        VALUES (?, ?, ?, ?, 'csv', ?, ?, 'PENDING', 0, ?, ?, ?)
+                        ON CONFLICT DO NOTHING""",
+                updates, updates.size(), (ps, u) -> {
+                    ps.setString(1, storeKey);
+                    ps.setObject(2, u.orderId());
+                    ps.setString(3, u.target().wireName());
+                    ps.setString(4, u.trackingUrl());
+                    ps.setLong(5, fileId);
+                    ps.setLong(6, u.sourceLine());
+                    ps.setObject(7, now);
+                    ps.setObject(8, now);
+                    ps.setObject(9, now);
+                })[0];
+        var repeats = new ArrayList<NewUpdate>();
+        for (int i = 0; i < inserted.length; i++) {
+            if (inserted[i] == 0) {
+                repeats.add(updates.get(i));
+            }
+        }
+        return repeats;
+    }
+
+    /** The line of a file that asked for the same order and status first. */
+    public long firstLineInFile(long fileId, UUID orderId, OrderStatus target) {
+        return jdbc.sql("""
+                        SELECT source_line FROM status_update
+                        WHERE source_file_id = :file AND order_id = :order AND target_status = :target""")
+                .param("file", fileId).param("order", orderId).param("target", target.wireName())
+                .query(Long.class)
+                .single();
+    }
+
+    /**
+     * The ids of updates that are due, oldest first, at most one per order: a later update for an order waits until
+     * the earlier one is settled, so an order's updates reach the platform in the order they were asked for.
+     * SENDING rows are included: no request of theirs is in flight any more (one dispatcher per store), so they are
+     * ones whose answer was lost, and the dispatcher verifies them first.
+     */
+    public List<Long> dueUpdates(String storeKey, int limit) {
+        return jdbc.sql("""
+                        SELECT u.id FROM status_update u
+                        WHERE u.store_key = :store AND u.state IN ('PENDING', 'SENDING') AND u.next_attempt_at <= :now
+                          AND NOT EXISTS (SELECT 1 FROM status_update e
+                                          WHERE e.order_id = u.order_id AND e.id < u.id
+                                            AND e.state IN ('PENDING', 'SENDING'))
+                        ORDER BY u.next_attempt_at, u.id
+                        LIMIT :limit""")
+                .param("store", storeKey)
+                .param("now", now())
+                .param("limit", limit)
+                .query(Long.class)
+                .list();
+    }
+
+    public Optional<StatusUpdate> find(long id) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM status_update WHERE id = :id")
+                .param("id", id)
+                .query(Outbox::toUpdate)
+                .optional();
+    }
+
+    /** Adds an update from a source other than a file (a webhook, the courier sync). */
+    public long add(String storeKey, UUID orderId, OrderStatus target, String trackingUrl, UpdateSource source) {
+        OffsetDateTime now = now();
+        var keys = new GeneratedKeyHolder();
+        jdbc.sql("""
+                        INSERT INTO status_update (store_key, order_id, target_status, tracking_url, source, state,
+                                                   attempts, next_attempt_at, created_at, updated_at)
+                        VALUES (:store, :order, :target, :url, :source, 'PENDING', 0, :now, :now, :now)""")
+                .param("store", storeKey).param("order", orderId).param("target", target.wireName())
+                .param("url", trackingUrl).param("source", source.code()).param("now", now)
+                .update(keys, "id");
+        return keys.getKey().longValue();
+    }
+
+    /** The request for {@code status} is about to go out: if the process dies now, the update is verified first. */
+    public void markSending(long id, OrderStatus status) {
+        jdbc.sql("UPDATE status_update SET state = 'SENDING', sending_status = :status, updated_at = :now WHERE id = :id")
+                .param("status", status.wireName()).param("now", now()).param("id", id)
+                .update();
+    }
+
+    /** A step reached the platform; the update goes on towards its target. */
+    public void recordStepApplied(long id, OrderStatus status) {
+        jdbc.sql("""
+                        UPDATE status_update
+                        SET state = 'PENDING', sending_status = NULL,
+                            steps_sent = CASE WHEN steps_sent IS NULL THEN :status ELSE steps_sent || ',' || :status END,
+                            updated_at = :now
+                        WHERE id = :id""")
+                .param("status", status.wireName()).param("now", now()).param("id", id)
+                .update();
+    }
+
+    /** The platform confirmed the step in flight did not happen: send it again, with no attempt counted. */
+    public void backToPending(long id) {
+        jdbc.sql("UPDATE status_update SET state = 'PENDING', sending_status = NULL, updated_at = :now WHERE id = :id")
+                .param("now", now()).param("id", id)
+                .update();
+    }
+
+    /** Try again later, with the reason kept; the state says whether the last request's outcome is known. */
+    public void retryLater(long id, UpdateState state, int attempts, Instant at, String error) {
+        jdbc.sql("""
+                        UPDATE status_update
+                        SET state = :state, attempts = :attempts, next_attempt_at = :at, last_error = :error,
+                            updated_at = :now
+                        WHERE id = :id""")
+                .param("state", state.name()).param("attempts", attempts).param("at", at.atOffset(ZoneOffset.UTC))
+                .param("error", truncate(error, 2000)).param("now", now()).param("id", id)
+                .update();
+    }
+
+    /** Not now (the platform asked to wait): no attempt is counted. */
+    public void postpone(long id, Instant until) {
+        jdbc.sql("UPDATE status_update SET next_attempt_at = :at, updated_at = :now WHERE id = :id")
+                .param("at", until.atOffset(ZoneOffset.UTC)).param("now", now()).param("id", id)
+                .update();
+    }
+
+    public void settle(long id, UpdateState outcome, String detail) {
+        jdbc.sql("""
+                        UPDATE status_update
+                        SET state = :state, sending_status = NULL, detail = :detail, updated_at = :now
+                        WHERE id = :id""")
+                .param("state", outcome.name()).param("detail", truncate(detail, 2000)).param("now", now())
+                .param("id", id)
+                .update();
+    }
+
+    private OffsetDateTime now() {
+        return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+    }
+
+    static String truncate(String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max - 1) + "…";
+    }
+
+    private static StatusUpdate toUpdate(ResultSet rs, int row) throws SQLException {
+        String sending = rs.getString("sending_status");
+        return new StatusUpdate(
+                rs.getLong("id"),
+                rs.getString("store_key"),
+                rs.getObject("order_id", UUID.class),
+                OrderStatus.parse(rs.getString("target_status")).orElseThrow(),
+                rs.getString("tracking_url"),
+                rs.getString("source"),
+                (Long) rs.getObject("source_file_id", Long.class),
+                (Long) rs.getObject("source_line", Long.class),
+                UpdateState.valueOf(rs.getString("state")),
+                sending == null ? null : OrderStatus.parse(sending).orElseThrow(),
+                rs.getString("steps_sent"),
+                rs.getInt("attempts"),
+                rs.getObject("next_attempt_at", OffsetDateTime.class).toInstant(),
+                rs.getString("last_error"));
+    }
+}

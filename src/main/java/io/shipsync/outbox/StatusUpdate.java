@@ -1,0 +1,33 @@
+package io.shipsync.outbox;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import io.shipsync.order.OrderStatus;
+
+/**
+ * One intended status change for one order, as the outbox holds it.
+ *
+ * @param sendingStatus the status of the request that may be out while the update is {@link UpdateState#SENDING}
+ * @param stepsSent     statuses already applied on the way to the target, comma separated (filled-in steps)
+ */
+public record StatusUpdate(
+        long id,
+        String storeKey,
+        UUID orderId,
+        OrderStatus targetStatus,
+        String trackingUrl,
+        String source,
+        Long sourceFileId,
+        Long sourceLine,
+        UpdateState state,
+        OrderStatus sendingStatus,
+        String stepsSent,
+        int attempts,
+        Instant nextAttemptAt,
+        String lastError) {
+
+    public boolean hasSentSteps() {
+        return stepsSent != null && !stepsSent.isEmpty();
+    }
+}

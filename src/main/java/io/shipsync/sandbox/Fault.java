@@ -1,0 +1,56 @@
+package io.shipsync.sandbox;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A failure the sandbox plays back on the next requests of one HTTP method, see
+ * {@link TribeMadeSandbox#injectFault(String, Fault, int)}.
+ *
+ * <p>Where each kind acts in the request pipeline matters for what a test may assert:
+ * <ul>
+ *   <li>{@link Kind#DROP_BEFORE_APPLY}: right after the request was read, before authentication. The request is not
+ *       counted against the rate limit and changes nothing.</li>
+ *   <li>{@link Kind#SERVER_ERROR}: after authentication and rate limiting (the request uses budget, like a real 500
+ *       from behind the limiter would), instead of looking at the order. Changes nothing.</li>
+ *   <li>{@link Kind#DROP_AFTER_APPLY}: the request is processed completely (usually: the status changes), then the
+ *       connection is closed instead of answering. The "outcome unknown" case.</li>
+ *   <li>{@link Kind#DELAY}: the request is processed completely on arrival, only the answer is held back.</li>
+ * </ul>
+ * The three later kinds are only used up by requests that pass authentication and rate limiting, so each injected
+ * fault is really observed once.
+ */
+public record Fault(Kind kind, Duration delay) {
+
+    public enum Kind { SERVER_ERROR, DROP_BEFORE_APPLY, DROP_AFTER_APPLY, DELAY }
+
+    public Fault {
+        Objects.requireNonNull(kind, "kind");
+        if ((kind == Kind.DELAY) != (delay != null)) {
+            throw new IllegalArgumentException("a delay is required for DELAY and only for DELAY");
+        }
+        if (delay != null && delay.isNegative()) {
+            throw new IllegalArgumentException("delay must not be negative");
+        }
+    }
+
+    public static Fault serverError() {
+        return new Fault(Kind.SERVER_ERROR, null);
+    }
+
+    public static Fault dropBeforeApply() {
+        return new Fault(Kind.DROP_BEFORE_APPLY, null);
+    }
+
+    public static Fault dropAfterApply() {
+        return new Fault(Kind.DROP_AFTER_APPLY, null);
+    }
+
+    public static Fault delay(Duration delay) {
+        return new Fault(Kind.DELAY, Objects.requireNonNull(delay, "delay"));
+    }
+
+    boolean dropsConnection() {
+        return kind == Kind.DROP_BEFORE_APPLY || kind == Kind.DROP_AFTER_APPLY;
+    }
+}

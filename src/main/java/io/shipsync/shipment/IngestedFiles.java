@@ -1,0 +1,134 @@
+package io.shipsync.shipment;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.stereotype.Repository;
+
+/** The record of every shipment file received. */
+@Repository
+public class IngestedFiles {
+
+    private final JdbcClient jdbc;
+    private final JdbcTemplate batches;
+
+    public IngestedFiles(JdbcClient jdbc, JdbcTemplate batches) {
+        this.jdbc = jdbc;
+        this.batches = batches;
+    }
+
+    public long register(String storeKey, String fileName, String checksum, long sizeBytes, Instant receivedAt,
+            IngestedFile.State state, Long duplicateOf, String failureReason) {
+        var keys = new GeneratedKeyHolder();
+        jdbc.sql("""
+                        INSERT INTO ingested_file (store_key, file_name, checksum, size_bytes, received_at, state,
+                                                   duplicate_of, failure_reason)
+                        VALUES (:store, :name, :checksum, :size, :received, :state, :duplicateOf, :reason)""")
+                .param("store", storeKey).param("name", fileName).param("checksum", checksum).param("size", sizeBytes)
+                .param("received", utc(receivedAt)).param("state", state.name()).param("duplicateOf", duplicateOf)
+                .param("reason", failureReason)
+                .update(keys, "id");
+        return keys.getKey().longValue();
+    }
+
+    public void recordArchivedAs(long id, String path) {
+        jdbc.sql("UPDATE ingested_file SET archived_as = :path WHERE id = :id").param("path", path).param("id", id).update();
+    }
+
+    /** The most recent file with this content that was read successfully or is being read. */
+    public Optional<IngestedFile> latestReadable(String checksum) {
+        return jdbc.sql("""
+                        SELECT * FROM ingested_file WHERE checksum = :checksum AND state <> 'FAILED'
+                        ORDER BY id DESC LIMIT 1""")
+                .param("checksum", checksum)
+                .query(IngestedFiles::toFile)
+                .optional();
+    }
+
+    public IngestedFile get(long id) {
+        return jdbc.sql("SELECT * FROM ingested_file WHERE id = :id").param("id", id).query(IngestedFiles::toFile).single();
+    }
+
+    public void recordLinesCommitted(long id, long line) {
+        jdbc.sql("UPDATE ingested_file SET lines_committed = :line WHERE id = :id").param("line", line).param("id", id)
+                .update();
+    }
+
+    public void markIngested(long id) {
+        jdbc.sql("UPDATE ingested_file SET state = 'INGESTED' WHERE id = :id").param("id", id).update();
+    }
+
+    /** A data row that did not become an update of its own, with the outcome the report gives it. */
+    public record SkippedRow(long line, String orderId, String status, String outcome, String detail) {
+    }
+
+    public void addSkippedRows(long fileId, List<SkippedRow> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        batches.batchUpdate("""
+                        INSERT INTO skipped_row (file_id, line, order_id, status, outcome, detail)
+                        VALUES (?, ?, ?, ?, ?, ?)""",
+                rows, rows.size(), (ps, row) -> {
+                    ps.setLong(1, fileId);
+                    ps.setLong(2, row.line());
+                    ps.setString(3, clip(row.orderId()));
+                    ps.setString(4, clip(row.status()));
+                    ps.setString(5, row.outcome());
+                    ps.setString(6, row.detail());
+                });
+    }
+
+    /**
+     * Files whose every row reached a final outcome and that have no report yet. A duplicate is due once the file
+     * it repeats is reported, since its report points at that one's outcomes.
+     */
+    public List<IngestedFile> awaitingReport() {
+        return jdbc.sql("""
+                        SELECT f.* FROM ingested_file f
+                        WHERE f.reported_at IS NULL
+                          AND ((f.state = 'INGESTED'
+                                AND NOT EXISTS (SELECT 1 FROM status_update u
+                                                WHERE u.source_file_id = f.id AND u.state IN ('PENDING', 'SENDING')))
+                            OR (f.state = 'DUPLICATE'
+                                AND EXISTS (SELECT 1 FROM ingested_file o
+                                            WHERE o.id = f.duplicate_of AND o.reported_at IS NOT NULL)))
+                        ORDER BY f.id""")
+                .query(IngestedFiles::toFile)
+                .list();
+    }
+
+    public void markReported(long id, String reportPath) {
+        jdbc.sql("UPDATE ingested_file SET reported_at = :now, report_path = :path WHERE id = :id")
+                .param("now", OffsetDateTime.now(ZoneOffset.UTC)).param("path", reportPath).param("id", id)
+                .update();
+    }
+
+    private static String clip(String value) {
+        return value == null || value.length() <= 200 ? value : value.substring(0, 199) + "…";
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static IngestedFile toFile(ResultSet rs, int row) throws SQLException {
+        return new IngestedFile(
+                rs.getLong("id"),
+                rs.getString("file_name"),
+                rs.getString("checksum"),
+                rs.getObject("received_at", OffsetDateTime.class).toInstant(),
+                IngestedFile.State.valueOf(rs.getString("state")),
+                rs.getObject("duplicate_of", Long.class),
+                rs.getLong("lines_committed"),
+                rs.getString("archived_as"));
+    }
+}

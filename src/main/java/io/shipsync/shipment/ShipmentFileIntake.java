@@ -1,0 +1,238 @@
+package io.shipsync.shipment;
+
+import java.io.Closeable;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+
+import io.shipsync.ShipsyncProperties;
+import io.shipsync.outbox.NewUpdate;
+import io.shipsync.outbox.Outbox;
+import io.shipsync.shipment.IngestedFiles.SkippedRow;
+import io.shipsync.shipment.ShipmentFileInspector.Inspection;
+import io.shipsync.tribemade.TribeMadeProperties;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Takes in a dropped shipment file for the shipment-files route: decides whether it is new, a resumed one, a
+ * duplicate or unreadable, commits its rows to the outbox batch by batch, and says where the file goes afterwards.
+ */
+@Component("shipmentFileIntake")
+public class ShipmentFileIntake {
+
+    /** Exchange properties the route reads. */
+    public static final String FILE_ID = "shipsyncFileId";
+    public static final String DECISION = "shipsyncIntake";
+    public static final String MOVE_TO = "shipsyncMoveTo";
+
+    /** What to do with a received file. */
+    public enum Decision {
+        /** Read its rows into the outbox (from the start, or after the lines a crash left committed). */
+        INGEST,
+        /** Nothing to read: a duplicate, an unreadable file, or one whose rows were committed before a crash. */
+        MOVE_ONLY
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(ShipmentFileIntake.class);
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+    private final ShipmentFileInspector inspector;
+    private final IngestedFiles files;
+    private final Outbox outbox;
+    private final ShipsyncProperties paths;
+    private final ShipmentFileProperties properties;
+    private final TransactionTemplate transaction;
+    private final Clock clock;
+
+    public ShipmentFileIntake(ShipmentFileInspector inspector, IngestedFiles files, Outbox outbox,
+            ShipsyncProperties paths, ShipmentFileProperties properties, TransactionTemplate transaction, Clock clock) {
+        this.inspector = inspector;
+        this.files = files;
+        this.outbox = outbox;
+        this.paths = paths;
+        this.properties = properties;
+        this.transaction = transaction;
+        this.clock = clock;
+    }
+
+    public void receive(Exchange exchange) throws IOException {
+        Path file = exchange.getMessage().getBody(File.class).toPath();
+        String name = file.getFileName().toString();
+        Instant receivedAt = clock.instant();
+        Inspection inspection;
+        try {
+            inspection = inspector.inspect(file);
+        } catch (UnreadableFileException e) {
+            refuse(exchange, file, name, receivedAt, e.getMessage());
+            return;
+        }
+        Optional<IngestedFile> earlier = files.latestReadable(inspection.checksum());
+        if (earlier.isPresent() && earlier.get().state() == IngestedFile.State.INGESTING) {
+            IngestedFile resumed = earlier.get();
+            log.info("Resuming {} after line {}: the service stopped while reading it", name, resumed.linesCommitted());
+            decide(exchange, resumed.id(), Decision.INGEST, resumed.archivedAs());
+        } else if (earlier.isPresent() && name.equals(earlier.get().fileName()) && archiveMissing(earlier.get())) {
+            log.info("{} was read completely before the service stopped; archiving it now", name);
+            decide(exchange, earlier.get().id(), Decision.MOVE_ONLY, earlier.get().archivedAs());
+        } else if (earlier.isPresent()) {
+            IngestedFile original = files.get(earlier.get().originalId());
+            long id = files.register(TribeMadeProperties.STORE_KEY, name, inspection.checksum(), inspection.sizeBytes(),
+                    receivedAt, IngestedFile.State.DUPLICATE, original.id(), null);
+            log.warn("{} has the same content as {} received {}: nothing in it is sent again", name,
+                    original.fileName(), original.receivedAt());
+            decide(exchange, id, Decision.MOVE_ONLY, archive(id, name, receivedAt));
+        } else {
+            long id = files.register(TribeMadeProperties.STORE_KEY, name, inspection.checksum(), inspection.sizeBytes(),
+                    receivedAt, IngestedFile.State.INGESTING, null, null);
+            log.info("Reading {}: {} data rows", name, inspection.dataRows());
+            decide(exchange, id, Decision.INGEST, archive(id, name, receivedAt));
+        }
+    }
+
+    /** The file's rows in batches, skipping those a previous, interrupted reading already committed. */
+    public Iterator<List<RawRow>> rowBatches(@ExchangeProperty(FILE_ID) long fileId, File file) throws IOException {
+        long alreadyCommitted = files.get(fileId).linesCommitted();
+        try {
+            return new Batches(ShipmentCsvReader.open(Files.newInputStream(file.toPath())), alreadyCommitted,
+                    properties.batchSize());
+        } catch (UnreadableFileException e) {
+            throw new IOException("the file changed after it was checked: " + e.getMessage(), e);
+        }
+    }
+
+    /** Commits one batch of checked rows, and how far the file is read, in one transaction. */
+    public void commit(@ExchangeProperty(FILE_ID) long fileId, List<ShipmentRow> rows) {
+        var updates = new ArrayList<NewUpdate>();
+        var skipped = new ArrayList<SkippedRow>();
+        for (ShipmentRow row : rows) {
+            if (row instanceof ShipmentRow.Accepted accepted) {
+                updates.add(new NewUpdate(accepted.line(), accepted.orderId(), accepted.status(), accepted.trackingUrl()));
+            } else if (row instanceof ShipmentRow.Rejected rejected) {
+                skipped.add(new SkippedRow(rejected.line(), rejected.orderId(), rejected.status(), "rejected",
+                        rejected.reason()));
+            }
+        }
+        long lastLine = rows.get(rows.size() - 1).line();
+        transaction.executeWithoutResult(tx -> {
+            for (NewUpdate repeat : outbox.addFromFile(TribeMadeProperties.STORE_KEY, fileId, updates)) {
+                long first = outbox.firstLineInFile(fileId, repeat.orderId(), repeat.target());
+                skipped.add(new SkippedRow(repeat.sourceLine(), repeat.orderId().toString(), repeat.target().wireName(),
+                        "unchanged", "Same order and status as line " + first + " of this file; sent once."));
+            }
+            files.addSkippedRows(fileId, skipped);
+            files.recordLinesCommitted(fileId, lastLine);
+        });
+    }
+
+    public void finish(@ExchangeProperty(FILE_ID) long fileId) {
+        files.markIngested(fileId);
+        IngestedFile file = files.get(fileId);
+        log.info("{}: every row is queued or refused; the result report follows once the updates are settled",
+                file.fileName());
+    }
+
+    private void refuse(Exchange exchange, Path file, String name, Instant receivedAt, String reason) throws IOException {
+        long id = files.register(TribeMadeProperties.STORE_KEY, name, null, Files.size(file), receivedAt,
+                IngestedFile.State.FAILED, null, reason);
+        Path target = paths.failedDir().resolve(uniqueName(id, name, receivedAt));
+        Files.createDirectories(target.getParent());
+        Files.writeString(target.resolveSibling(target.getFileName() + ".reason.txt"), """
+                shipsync could not read %s (received %s).
+
+                %s
+
+                Nothing from this file was sent. Fix it and drop it into the inbox again.
+                """.formatted(name, receivedAt, reason));
+        files.recordArchivedAs(id, target.toString());
+        log.warn("Refused {}: {} Moved to {}", name, reason, target);
+        decide(exchange, id, Decision.MOVE_ONLY, target.toString());
+    }
+
+    private String archive(long id, String name, Instant receivedAt) {
+        String target = paths.archiveDir().resolve(uniqueName(id, name, receivedAt)).toString();
+        files.recordArchivedAs(id, target);
+        return target;
+    }
+
+    private static boolean archiveMissing(IngestedFile file) {
+        return file.archivedAs() != null && Files.notExists(Path.of(file.archivedAs()));
+    }
+
+    /** Unique so that a second file of the same name never overwrites the first in the archive. */
+    private static String uniqueName(long id, String name, Instant receivedAt) {
+        return STAMP.format(receivedAt) + "-" + id + "-" + name;
+    }
+
+    private static void decide(Exchange exchange, long fileId, Decision decision, String moveTo) {
+        exchange.setProperty(FILE_ID, fileId);
+        exchange.setProperty(DECISION, decision.name());
+        exchange.setProperty(MOVE_TO, moveTo);
+    }
+
+    /** Groups rows into batches; Camel's split closes it, which closes the file. */
+    private static final class Batches implements Iterator<List<RawRow>>, Closeable {
+        private final ShipmentCsvReader reader;
+        private final int size;
+        private RawRow next;
+
+        Batches(ShipmentCsvReader reader, long skipThroughLine, int size) {
+            this.reader = reader;
+            this.size = size;
+            this.next = advance(skipThroughLine);
+        }
+
+        @Override
+        public boolean hasNext() {
+            return next != null;
+        }
+
+        @Override
+        public List<RawRow> next() {
+            if (next == null) {
+                throw new NoSuchElementException();
+            }
+            var batch = new ArrayList<RawRow>(size);
+            while (next != null && batch.size() < size) {
+                batch.add(next);
+                next = advance(0);
+            }
+            return batch;
+        }
+
+        private RawRow advance(long skipThroughLine) {
+            while (reader.hasNext()) {
+                RawRow row = reader.next();
+                if (row.line() > skipThroughLine) {
+                    return row;
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public void close() {
+            try {
+                reader.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}

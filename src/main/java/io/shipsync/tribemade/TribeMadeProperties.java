@@ -1,0 +1,42 @@
+package io.shipsync.tribemade;
+
+import java.net.URI;
+import java.time.Duration;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The TribeMade store shipsync works for.
+ *
+ * @param baseUrl    the platform API root
+ * @param apiKey     sent as {@code X-API-Key}; never logged
+ * @param orderReads the rate limit of {@code GET /api/orders/{id}}, used to verify an order's status
+ */
+@Validated
+@ConfigurationProperties("shipsync.tribemade")
+public record TribeMadeProperties(
+        @NotNull @DefaultValue("https://api.tribemade.in") URI baseUrl,
+        @DefaultValue("") String apiKey,
+        @Valid @DefaultValue OrderReads orderReads) {
+
+    /** The account key under which updates, rate limits and gates are kept for this store. */
+    public static final String STORE_KEY = "tribemade";
+
+    public record OrderReads(@Min(1) @DefaultValue("50") int maxRequests, @DefaultValue("60s") Duration period) {
+    }
+
+    public boolean hasApiKey() {
+        return apiKey != null && !apiKey.isBlank();
+    }
+
+    @Override
+    public String toString() {
+        return "TribeMadeProperties[baseUrl=" + baseUrl + ", apiKey=" + (hasApiKey() ? "(set)" : "(missing)") + "]";
+    }
+}

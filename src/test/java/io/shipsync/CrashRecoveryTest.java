@@ -1,0 +1,117 @@
+package io.shipsync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import io.shipsync.sandbox.Fault;
+import io.shipsync.sandbox.TribeMadeSandbox;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Kills the service for real ({@code kill -9}) while it drains the outbox, with a status request applied by the
+ * platform but not yet answered, then restarts it: every update must land exactly once.
+ */
+class CrashRecoveryTest {
+
+    private static final String API_KEY = "tb-test-crash-key1";
+    private static final UUID STORE = UUID.fromString("5a000000-0000-4000-8000-0000000000c1");
+    private static final int ORDERS = 30;
+    private static final int IN_FLIGHT_AT_KILL = 10;
+
+    @TempDir
+    Path dataDir;
+
+    private TribeMadeSandbox platform;
+    private Process service;
+
+    @AfterEach
+    void stopAll() {
+        if (service != null) {
+            service.destroyForcibly();
+        }
+        if (platform != null) {
+            platform.stop();
+        }
+    }
+
+    @Test
+    void every_update_lands_exactly_once_after_kill_9_mid_drain() throws Exception {
+        platform = TribeMadeSandbox.builder()
+                .updateLimit(5, Duration.ofSeconds(1))
+                .readLimit(50, Duration.ofSeconds(1))
+                .build()
+                .start();
+        platform.addStore(API_KEY, STORE);
+        // the tenth status update is applied by the platform, but its answer is held back: the kill comes while
+        // shipsync waits for it, so after the restart it cannot know whether the update arrived
+        platform.injectFault("PUT", Fault.delay(Duration.ofMillis(1)), IN_FLIGHT_AT_KILL - 1);
+        platform.injectFault("PUT", Fault.delay(Duration.ofMinutes(2)), 1);
+        var orders = new ArrayList<UUID>();
+        var csv = new StringBuilder("order_id,status\n");
+        for (int i = 0; i < ORDERS; i++) {
+            UUID order = UUID.randomUUID();
+            platform.addOrder(STORE, order, "started");
+            orders.add(order);
+            csv.append(order).append(",processing\n");
+        }
+        Files.createDirectories(dataDir.resolve("inbox"));
+        Files.writeString(dataDir.resolve("inbox").resolve("crash.csv"), csv, StandardCharsets.UTF_8);
+
+        service = startService("first");
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                .until(() -> applied(orders) >= IN_FLIGHT_AT_KILL);
+        service.destroyForcibly().waitFor();
+        int appliedAtKill = applied(orders);
+
+        service = startService("second");
+        await().atMost(Duration.ofSeconds(90)).until(() -> Files.exists(dataDir.resolve("reports/crash.result.csv")));
+
+        assertThat(appliedAtKill).isLessThan(ORDERS);
+        for (UUID order : orders) {
+            assertThat(platform.statusHistory(order)).as("emails for order %s", order).containsExactly("processing");
+        }
+        assertThat(platform.requests().stream().filter(r -> r.method().equals("PUT")).count()).isEqualTo(ORDERS);
+        List<String> report = Files.readAllLines(dataDir.resolve("reports/crash.result.csv"));
+        assertThat(report).hasSize(ORDERS + 1);
+        assertThat(report.subList(1, report.size())).allSatisfy(line -> assertThat(line).contains(",processing,applied,"));
+    }
+
+    private int applied(List<UUID> orders) {
+        return orders.stream().mapToInt(o -> platform.statusHistory(o).size()).sum();
+    }
+
+    private Process startService(String run) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        var command = List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                ShipsyncApplication.class.getName(),
+                "--server.port=0",
+                "--spring.main.banner-mode=off",
+                "--shipsync.data-dir=" + dataDir,
+                "--shipsync.inbox=" + dataDir.resolve("inbox"),
+                "--shipsync.tribemade.base-url=" + platform.baseUrl(),
+                "--shipsync.tribemade.api-key=" + API_KEY,
+                "--shipsync.status-updates.max-requests=5",
+                "--shipsync.status-updates.period=1s",
+                "--shipsync.status-updates.poll-interval=100ms",
+                "--shipsync.tribemade.order-reads.max-requests=50",
+                "--shipsync.tribemade.order-reads.period=1s",
+                "--shipsync.shipment-files.quiet-period=200ms",
+                "--shipsync.shipment-files.report-interval=200ms");
+        // kept under target/ so that a failing run can be understood after the temporary folder is gone
+        File log = Path.of("target", "crash-recovery-" + run + ".log").toFile();
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+    }
+}

@@ -1,0 +1,122 @@
+package io.shipsync;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import io.shipsync.sandbox.TribeMadeSandbox;
+
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+
+/**
+ * The whole service as it runs: the real routes from {@code routes/}, the real {@code config/application.yaml},
+ * an H2 file database and inbox in a fresh folder per test class, and real HTTP to a {@link TribeMadeSandbox}
+ * that follows the documented contract. Limits are scaled down from a minute to a second so that tests of the
+ * rate contract take seconds.
+ */
+@CamelSpringBootTest
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
+public abstract class EndToEndTest {
+
+    protected static final String API_KEY = "tb-test-e2e0-key1";
+    protected static final UUID STORE = UUID.fromString("5a000000-0000-4000-8000-000000000001");
+    protected static final UUID OTHER_STORE = UUID.fromString("5a000000-0000-4000-8000-000000000002");
+
+    protected static TribeMadeSandbox platform;
+    protected static Path dataDir;
+
+    @Autowired
+    protected JdbcClient jdbc;
+
+    /** Starts a new sandbox and data folder for the test class and points shipsync at them. */
+    protected static void configure(DynamicPropertyRegistry registry, int updatesPerSecond, int readsPerSecond)
+            throws IOException {
+        if (platform != null) {
+            platform.stop();
+        }
+        platform = TribeMadeSandbox.builder()
+                .updateLimit(updatesPerSecond, Duration.ofSeconds(1))
+                .readLimit(readsPerSecond, Duration.ofSeconds(1))
+                .build()
+                .start();
+        platform.addStore(API_KEY, STORE);
+        dataDir = Files.createTempDirectory("shipsync-test-");
+        registry.add("shipsync.data-dir", dataDir::toString);
+        registry.add("shipsync.inbox", () -> dataDir.resolve("inbox").toString());
+        registry.add("shipsync.tribemade.base-url", platform::baseUrl);
+        registry.add("shipsync.tribemade.api-key", () -> API_KEY);
+        registry.add("shipsync.status-updates.max-requests", () -> updatesPerSecond);
+        registry.add("shipsync.status-updates.period", () -> "1s");
+        registry.add("shipsync.tribemade.order-reads.max-requests", () -> readsPerSecond);
+        registry.add("shipsync.tribemade.order-reads.period", () -> "1s");
+        registry.add("shipsync.status-updates.poll-interval", () -> "100ms");
+        registry.add("shipsync.status-updates.retry-delay", () -> "200ms");
+        registry.add("shipsync.status-updates.retry-max-delay", () -> "1s");
+        registry.add("shipsync.shipment-files.quiet-period", () -> "300ms");
+        registry.add("shipsync.shipment-files.report-interval", () -> "200ms");
+    }
+
+    protected static UUID newOrder(String status) {
+        UUID id = UUID.randomUUID();
+        platform.addOrder(STORE, id, status);
+        return id;
+    }
+
+    /** Drops a file the way a careful writer does: written under a .part name, then renamed. */
+    protected static Path drop(String name, String content) throws IOException {
+        return drop(name, content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    protected static Path drop(String name, byte[] content) throws IOException {
+        Path inbox = Files.createDirectories(dataDir.resolve("inbox"));
+        Path part = inbox.resolve(name + ".part");
+        Files.write(part, content);
+        return Files.move(part, inbox.resolve(name));
+    }
+
+    protected static Path reportOf(String stem) {
+        return dataDir.resolve("reports").resolve(stem + ".result.csv");
+    }
+
+    /** Waits for the file's result report and returns its lines, header included. */
+    protected static List<String> awaitReport(String stem) {
+        Path report = reportOf(stem);
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(report));
+        try {
+            return Files.readAllLines(report, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The one report line of a data row, found by its line number. */
+    protected static String reportLine(List<String> report, int line) {
+        return report.stream().filter(l -> l.startsWith(line + ",")).findFirst()
+                .orElseThrow(() -> new AssertionError("no report line for line " + line + " in " + report));
+    }
+
+    protected long pendingUpdates() {
+        return jdbc.sql("SELECT COUNT(*) FROM status_update WHERE state IN ('PENDING', 'SENDING')").query(Long.class).single();
+    }
+
+    protected String updateState(UUID orderId) {
+        return jdbc.sql("SELECT state FROM status_update WHERE order_id = :id ORDER BY id DESC LIMIT 1")
+                .param("id", orderId).query(String.class).single();
+    }
+
+    protected static long requestsFor(UUID orderId) {
+        return platform.requests().stream().filter(r -> r.path().contains(orderId.toString())).count();
+    }
+}

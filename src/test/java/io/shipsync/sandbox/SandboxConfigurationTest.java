@@ -1,0 +1,92 @@
+package io.shipsync.sandbox;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+@ExtendWith(OutputCaptureExtension.class)
+class SandboxConfigurationTest {
+
+    private static final String DEFAULT_KEY = "tb-sand-box-demo";
+    private static final UUID SANDBOX_STORE = UUID.fromString("5a4db0c5-0000-4000-8000-000000000001");
+
+    // Port 0: the default 8089 may be taken on a build machine.
+    private final ApplicationContextRunner sandboxProfile = new ApplicationContextRunner()
+            .withUserConfiguration(SandboxConfiguration.class)
+            .withInitializer(context -> context.getEnvironment().setActiveProfiles("sandbox"))
+            .withPropertyValues("shipsync.sandbox.port=0");
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void serves_the_default_seed_orders_under_the_sandbox_profile(CapturedOutput output) {
+        sandboxProfile.run(context -> {
+            TribeMadeSandbox sandbox = context.getBean(TribeMadeSandbox.class);
+
+            assertThat(status(sandbox, "00000000-0000-4000-8000-000000100000")).isEqualTo(200);
+            assertThat(status(sandbox, "00000000-0000-4000-8000-000000900000")).isEqualTo(403);
+            assertThat(sandbox.order(UUID.fromString("00000000-0000-4000-8000-000000100004")))
+                    .isEqualTo(new SandboxOrder(UUID.fromString("00000000-0000-4000-8000-000000100004"), SANDBOX_STORE,
+                            "dispatched", "https://delhivery.com/track/DLVY100004"));
+            assertThat(SandboxProperties.DEFAULT_SEED_ORDERS).extracting(SandboxProperties.SeedOrder::status)
+                    .containsExactly("started", "started", "started", "processing", "dispatched", "delivered", "started");
+
+            assertThat(output).contains("TribeMade sandbox listening on " + sandbox.baseUrl())
+                    .contains("00000000-0000-4000-8000-000000100005 delivered")
+                    .contains("00000000-0000-4000-8000-000000900000 started (other store)")
+                    .doesNotContain(DEFAULT_KEY);
+        });
+    }
+
+    @Test
+    void configured_seed_orders_replace_the_defaults() {
+        sandboxProfile.withPropertyValues(
+                "shipsync.sandbox.api-key=tb-own-key",
+                "shipsync.sandbox.seed-orders[0].id=11111111-1111-4111-8111-111111111111",
+                "shipsync.sandbox.seed-orders[0].status=processing",
+                "shipsync.sandbox.seed-orders[0].tracking-url=https://bluedart.com/tracking/AWB1"
+        ).run(context -> {
+            TribeMadeSandbox sandbox = context.getBean(TribeMadeSandbox.class);
+
+            assertThat(sandbox.order(UUID.fromString("11111111-1111-4111-8111-111111111111")))
+                    .isEqualTo(new SandboxOrder(UUID.fromString("11111111-1111-4111-8111-111111111111"), SANDBOX_STORE,
+                            "processing", "https://bluedart.com/tracking/AWB1"));
+            assertThatThrownBy(() -> sandbox.order(UUID.fromString("00000000-0000-4000-8000-000000100000")))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThat(context.getBean(SandboxProperties.class).toString()).doesNotContain("tb-own-key");
+        });
+    }
+
+    @Test
+    void stops_listening_when_the_context_closes() {
+        int[] port = new int[1];
+        sandboxProfile.run(context -> port[0] = context.getBean(TribeMadeSandbox.class).port());
+
+        assertThatThrownBy(() -> http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port[0] + "/")).build(),
+                HttpResponse.BodyHandlers.discarding())).isInstanceOf(java.net.ConnectException.class);
+    }
+
+    @Test
+    void starts_nothing_without_the_sandbox_profile() {
+        new ApplicationContextRunner()
+                .withUserConfiguration(SandboxConfiguration.class)
+                .run(context -> assertThat(context).doesNotHaveBean(TribeMadeSandbox.class));
+    }
+
+    private int status(TribeMadeSandbox sandbox, String orderId) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + "/api/orders/" + orderId))
+                .header("X-API-Key", DEFAULT_KEY).build();
+        return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+}

@@ -1,0 +1,273 @@
+package io.shipsync.shipment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import io.shipsync.EndToEndTest;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** Shipment files dropped into the inbox, through the shipment-files route to the platform and the report. */
+class ShipmentFilesRouteTest extends EndToEndTest {
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) throws IOException {
+        configure(registry, 50, 100);
+        registry.add("shipsync.shipment-files.max-file-size", () -> "2KB");
+    }
+
+    @Test
+    void applies_good_rows_and_reports_each_row() throws IOException {
+        UUID toProcess = newOrder("started");
+        UUID toDispatch = newOrder("processing");
+        drop("good.csv", """
+                order_id,status,tracking_url
+                %s,processing,
+                %s,dispatched,https://delhivery.com/track/DLVY1
+                """.formatted(toProcess, toDispatch));
+
+        List<String> report = awaitReport("good");
+
+        assertThat(report).hasSize(3);
+        assertThat(report.get(0)).isEqualTo("line,order_id,status,outcome,detail");
+        assertThat(reportLine(report, 2)).startsWith("2," + toProcess + ",processing,applied,");
+        assertThat(reportLine(report, 3)).startsWith("3," + toDispatch + ",dispatched,applied,");
+        assertThat(platform.statusHistory(toProcess)).containsExactly("processing");
+        assertThat(platform.order(toDispatch).trackingUrl()).isEqualTo("https://delhivery.com/track/DLVY1");
+        assertThat(archived("good.csv")).hasSize(1);
+    }
+
+    @Test
+    void rejects_bad_rows_locally_while_good_rows_in_the_same_file_go_through() throws IOException {
+        UUID good = newOrder("started");
+        UUID nonHttps = newOrder("processing");
+        UUID noTracking = newOrder("processing");
+        UUID unknownStatus = newOrder("started");
+        drop("mixed.csv", """
+                order_id,status,tracking_url
+                not-a-uuid,processing,
+                %s,shipped,
+                %s,dispatched,http://delhivery.com/track/X1
+                %s,dispatched,
+                ,,
+                %s,processing,
+                """.formatted(unknownStatus, nonHttps, noTracking, good));
+
+        List<String> report = awaitReport("mixed");
+
+        assertThat(reportLine(report, 2)).contains(",rejected,").contains("not a valid order id");
+        assertThat(reportLine(report, 3)).contains(",rejected,").contains("\"\"shipped\"\" is unknown");
+        assertThat(reportLine(report, 4)).contains(",rejected,").contains("not a valid https:// link");
+        assertThat(reportLine(report, 5)).contains(",rejected,").contains("dispatched needs a tracking link");
+        assertThat(reportLine(report, 6)).contains(",rejected,").contains("Empty line");
+        assertThat(reportLine(report, 7)).startsWith("7," + good + ",processing,applied,");
+        assertThat(requestsFor(nonHttps) + requestsFor(noTracking) + requestsFor(unknownStatus)).isZero();
+    }
+
+    @Test
+    void reads_headers_in_any_case_and_order_with_bom_crlf_quotes_and_extra_columns() throws IOException {
+        UUID order = newOrder("processing");
+        String csv = "\uFEFF Notes ,AWB,Courier, STATUS ,Order_ID\r\n"
+                + "\"packed, checked \"\"twice\"\"\",DL123,Delhivery,Dispatched," + order + "\r\n";
+        drop("excel.csv", csv);
+
+        List<String> report = awaitReport("excel");
+
+        assertThat(reportLine(report, 2)).startsWith("2," + order + ",dispatched,applied,");
+        assertThat(platform.order(order).trackingUrl()).isEqualTo("https://delhivery.com/track/DL123");
+    }
+
+    @Test
+    void sends_the_same_order_and_status_once_per_file() throws IOException {
+        UUID order = newOrder("started");
+        drop("twice.csv", """
+                order_id,status
+                %s,processing
+                %s,PROCESSING
+                """.formatted(order, order));
+
+        List<String> report = awaitReport("twice");
+
+        assertThat(reportLine(report, 2)).contains(",applied,");
+        assertThat(reportLine(report, 3)).contains(",unchanged,").contains("Same order and status as line 2");
+        assertThat(platform.statusHistory(order)).containsExactly("processing");
+    }
+
+    @Test
+    void rejects_unknown_courier_and_builds_tracking_links_for_known_ones() throws IOException {
+        UUID known = newOrder("processing");
+        UUID unknown = newOrder("processing");
+        drop("couriers.csv", """
+                order_id,status,courier,awb
+                %s,dispatched,bluedart,AWB67890
+                %s,dispatched,pigeon,P1
+                """.formatted(known, unknown));
+
+        List<String> report = awaitReport("couriers");
+
+        assertThat(reportLine(report, 2)).contains(",applied,");
+        assertThat(platform.order(known).trackingUrl()).isEqualTo("https://bluedart.com/tracking/AWB67890");
+        assertThat(reportLine(report, 3)).contains(",rejected,").contains("courier \"\"pigeon\"\" is unknown");
+        assertThat(requestsFor(unknown)).isZero();
+    }
+
+    @Test
+    void moves_a_file_without_order_id_column_to_failed_with_a_reason() throws IOException {
+        drop("no-order-id.csv", "id,status\n1,processing\n");
+
+        assertThat(awaitReason("no-order-id.csv")).contains("no order_id column").contains("id,status");
+        assertThat(reportOf("no-order-id")).doesNotExist();
+    }
+
+    @Test
+    void moves_a_file_without_status_column_to_failed_with_a_reason() throws IOException {
+        drop("no-status.csv", "order_id,tracking_url\n" + UUID.randomUUID() + ",https://x.example/1\n");
+
+        assertThat(awaitReason("no-status.csv")).contains("no status column");
+    }
+
+    @Test
+    void moves_an_empty_file_to_failed_with_a_reason() throws IOException {
+        drop("empty.csv", "");
+
+        assertThat(awaitReason("empty.csv")).contains("The file is empty");
+    }
+
+    @Test
+    void moves_a_file_that_is_not_utf8_to_failed_with_a_reason() throws IOException {
+        UUID order = newOrder("started");
+        byte[] latin1 = ("order_id,status,notes\n" + order + ",processing,Caf\u00e9\n").getBytes(StandardCharsets.ISO_8859_1);
+        drop("latin1.csv", latin1);
+
+        assertThat(awaitReason("latin1.csv")).contains("not UTF-8");
+        assertThat(requestsFor(order)).isZero();
+    }
+
+    @Test
+    void moves_a_binary_file_to_failed_with_a_reason() throws IOException {
+        drop("photo.csv", new byte[] {'o', 'r', 'd', 'e', 'r', '_', 'i', 'd', ',', 's', 't', 'a', 't', 'u', 's', '\n', 0, 1, 2, 0});
+
+        assertThat(awaitReason("photo.csv")).contains("binary data");
+    }
+
+    @Test
+    void moves_a_file_over_the_size_limit_to_failed_before_reading_it() throws IOException {
+        UUID order = newOrder("started");
+        var big = new StringBuilder("order_id,status\n");
+        while (big.length() <= 2048) {
+            big.append(order).append(",processing\n");
+        }
+        drop("big.csv", big.toString());
+
+        assertThat(awaitReason("big.csv")).contains("larger than the 2.0 KB limit");
+        assertThat(requestsFor(order)).isZero();
+    }
+
+    @Test
+    void recognises_the_same_content_dropped_again_and_does_not_send_it_twice() throws IOException {
+        UUID order = newOrder("started");
+        String content = "order_id,status\n" + order + ",processing\n";
+        drop("monday.csv", content);
+        awaitReport("monday");
+
+        drop("monday-again.csv", content);
+        List<String> again = awaitReport("monday-again");
+
+        assertThat(reportLine(again, 2)).contains(",unchanged,").contains("Duplicate file: identical to monday.csv")
+                .contains("not sent again");
+        assertThat(platform.statusHistory(order)).containsExactly("processing");
+        assertThat(requestsFor(order)).isEqualTo(2);
+    }
+
+    @Test
+    void archives_two_files_of_the_same_name_side_by_side() throws IOException {
+        drop("daily.csv", "order_id,status\n" + newOrder("started") + ",processing\n");
+        await().atMost(Duration.ofSeconds(20)).until(() -> archived("daily.csv").size() == 1);
+        drop("daily.csv", "order_id,status\n" + newOrder("started") + ",processing\n");
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> archived("daily.csv").size() == 2);
+    }
+
+    @Test
+    void does_not_read_a_file_that_is_still_being_written() throws Exception {
+        UUID first = newOrder("started");
+        UUID last = newOrder("started");
+        Path inbox = Files.createDirectories(dataDir.resolve("inbox"));
+        // a slow writer that writes the file in place, pausing for less than the quiet period between chunks
+        try (OutputStream out = Files.newOutputStream(inbox.resolve("slow.csv"))) {
+            out.write(("order_id,status\n" + first + ",processing\n").getBytes(StandardCharsets.UTF_8));
+            for (int i = 0; i < 8; i++) {
+                out.flush();
+                Thread.sleep(100);
+                out.write(("order_id_is_not_here," + i + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+            out.write((last + ",processing\n").getBytes(StandardCharsets.UTF_8));
+        }
+
+        List<String> report = awaitReport("slow");
+
+        assertThat(report).hasSize(1 + 10);
+        assertThat(reportLine(report, 11)).startsWith("11," + last + ",processing,applied,");
+    }
+
+    @Test
+    void ignores_hidden_and_partial_files() throws IOException {
+        Path inbox = Files.createDirectories(dataDir.resolve("inbox"));
+        String content = "order_id,status\n" + newOrder("started") + ",processing\n";
+        Files.writeString(inbox.resolve(".hidden.csv"), content);
+        Files.writeString(inbox.resolve("upload.csv.part"), content);
+        Files.writeString(inbox.resolve("upload.csv.tmp"), content);
+        drop("marker.csv", "order_id,status\n" + newOrder("started") + ",processing\n");
+
+        awaitReport("marker");
+
+        assertThat(inbox.resolve(".hidden.csv")).exists();
+        assertThat(inbox.resolve("upload.csv.part")).exists();
+        assertThat(inbox.resolve("upload.csv.tmp")).exists();
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM ingested_file WHERE file_name <> 'marker.csv' "
+                + "AND file_name LIKE '%upload%' OR file_name LIKE '.hidden%'").query(Long.class).single()).isZero();
+    }
+
+    private static String awaitReason(String fileName) throws IOException {
+        Path failed = dataDir.resolve("failed");
+        Path dropped = dataDir.resolve("inbox").resolve(fileName);
+        await().atMost(Duration.ofSeconds(20)).until(() -> reasonFile(failed, fileName) != null && Files.notExists(dropped));
+        try (Stream<Path> files = Files.list(failed)) {
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .anyMatch(n -> n.endsWith("-" + fileName));
+        }
+        return Files.readString(reasonFile(failed, fileName));
+    }
+
+    private static Path reasonFile(Path failed, String fileName) throws IOException {
+        if (!Files.isDirectory(failed)) {
+            return null;
+        }
+        try (Stream<Path> files = Files.list(failed)) {
+            return files.filter(p -> p.getFileName().toString().endsWith("-" + fileName + ".reason.txt"))
+                    .findFirst().orElse(null);
+        }
+    }
+
+    private static List<Path> archived(String fileName) throws IOException {
+        Path archive = dataDir.resolve("archive");
+        if (!Files.isDirectory(archive)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(archive)) {
+            return files.filter(p -> p.getFileName().toString().endsWith("-" + fileName)).toList();
+        }
+    }
+}
