@@ -3,7 +3,6 @@ package io.shipsync;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,12 +34,12 @@ class CrashRecoveryTest {
     Path dataDir;
 
     private TribeMadeSandbox platform;
-    private Process service;
+    private ForkedService service;
 
     @AfterEach
-    void stopAll() {
+    void stopAll() throws InterruptedException {
         if (service != null) {
-            service.destroyForcibly();
+            service.kill();
         }
         if (platform != null) {
             platform.stop();
@@ -73,7 +72,7 @@ class CrashRecoveryTest {
         service = startService("first");
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
                 .until(() -> applied(orders) >= IN_FLIGHT_AT_KILL);
-        service.destroyForcibly().waitFor();
+        service.kill();
         int appliedAtKill = applied(orders);
 
         service = startService("second");
@@ -89,16 +88,56 @@ class CrashRecoveryTest {
         assertThat(report.subList(1, report.size())).allSatisfy(line -> assertThat(line).contains(",processing,applied,"));
     }
 
+    @Test
+    void every_row_of_a_file_is_committed_once_after_kill_9_mid_file() throws Exception {
+        platform = TribeMadeSandbox.builder().build().start();
+        int rows = 300_000;
+        Path file = dataDir.resolve("inbox").resolve("big.csv");
+        Files.createDirectories(file.getParent());
+        try (var out = Files.newBufferedWriter(dataDir.resolve("big.csv.part"), StandardCharsets.UTF_8)) {
+            out.write("order_id,status\n");
+            for (int i = 0; i < rows; i++) {
+                out.write(UUID.randomUUID() + ",processing\n");
+            }
+        }
+        Files.move(dataDir.resolve("big.csv.part"), file);
+
+        service = startService("mid-file-first");
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                .until(() -> service.logged("big.csv: rows up to line"));
+        service.kill();
+        long committedAtKill = committedRows();
+
+        service = startService("mid-file-second");
+        await().atMost(Duration.ofSeconds(120)).until(() -> service.logged("big.csv: every row is queued"));
+        service.kill();
+
+        assertThat(committedAtKill).isBetween(1L, rows - 1L);
+        assertThat(committedRows()).isEqualTo(rows);
+        assertThat(query("SELECT COUNT(DISTINCT source_line) FROM status_update")).isEqualTo(rows);
+        assertThat(file).doesNotExist();
+    }
+
+    /** Rows the service committed, read from its database file once it is no longer running. */
+    private long committedRows() throws Exception {
+        return query("SELECT COUNT(*) FROM status_update");
+    }
+
+    private long query(String sql) throws Exception {
+        String url = "jdbc:h2:file:" + dataDir.resolve("shipsync") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE";
+        try (var connection = java.sql.DriverManager.getConnection(url, "", "");
+                var result = connection.createStatement().executeQuery(sql)) {
+            result.next();
+            return result.getLong(1);
+        }
+    }
+
     private int applied(List<UUID> orders) {
         return orders.stream().mapToInt(o -> platform.statusHistory(o).size()).sum();
     }
 
-    private Process startService(String run) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        var command = List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                ShipsyncApplication.class.getName(),
-                "--server.port=0",
-                "--spring.main.banner-mode=off",
+    private ForkedService startService(String run) throws IOException {
+        return ForkedService.start("crash-recovery-" + run, "256m", List.of(
                 "--shipsync.data-dir=" + dataDir,
                 "--shipsync.inbox=" + dataDir.resolve("inbox"),
                 "--shipsync.tribemade.base-url=" + platform.baseUrl(),
@@ -109,9 +148,6 @@ class CrashRecoveryTest {
                 "--shipsync.tribemade.order-reads.max-requests=50",
                 "--shipsync.tribemade.order-reads.period=1s",
                 "--shipsync.shipment-files.quiet-period=200ms",
-                "--shipsync.shipment-files.report-interval=200ms");
-        // kept under target/ so that a failing run can be understood after the temporary folder is gone
-        File log = Path.of("target", "crash-recovery-" + run + ".log").toFile();
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+                "--shipsync.shipment-files.report-interval=200ms"));
     }
 }

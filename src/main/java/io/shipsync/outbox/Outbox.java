@@ -84,19 +84,30 @@ public class Outbox {
     /**
      * The ids of updates that are due, oldest first, at most one per order: a later update for an order waits until
      * the earlier one is settled, so an order's updates reach the platform in the order they were asked for.
-     * SENDING rows are included: no request of theirs is in flight any more (one dispatcher per store), so they are
-     * ones whose answer was lost, and the dispatcher verifies them first.
+     * SENDING rows come first: no request of theirs is in flight any more (one dispatcher per store), so their
+     * answer was lost, and the dispatcher verifies them before anything else.
      */
     public List<Long> dueUpdates(String storeKey, int limit) {
+        var due = new ArrayList<>(dueIn(storeKey, UpdateState.SENDING, limit));
+        if (due.size() < limit) {
+            due.addAll(dueIn(storeKey, UpdateState.PENDING, limit - due.size()));
+        }
+        return due;
+    }
+
+    // one state per query, so the (store_key, state, next_attempt_at, id) index gives the order and the LIMIT
+    // stops the scan early however large the backlog
+    private List<Long> dueIn(String storeKey, UpdateState state, int limit) {
         return jdbc.sql("""
                         SELECT u.id FROM status_update u
-                        WHERE u.store_key = :store AND u.state IN ('PENDING', 'SENDING') AND u.next_attempt_at <= :now
+                        WHERE u.store_key = :store AND u.state = :state AND u.next_attempt_at <= :now
                           AND NOT EXISTS (SELECT 1 FROM status_update e
                                           WHERE e.order_id = u.order_id AND e.id < u.id
                                             AND e.state IN ('PENDING', 'SENDING'))
                         ORDER BY u.next_attempt_at, u.id
                         LIMIT :limit""")
                 .param("store", storeKey)
+                .param("state", state.name())
                 .param("now", now())
                 .param("limit", limit)
                 .query(Long.class)

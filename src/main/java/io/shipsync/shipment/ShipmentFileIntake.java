@@ -51,6 +51,8 @@ public class ShipmentFileIntake {
     }
 
     private static final Logger log = LoggerFactory.getLogger(ShipmentFileIntake.class);
+    /** Lines between two progress messages for a large file. */
+    private static final long PROGRESS_EVERY = 100_000;
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     private final ShipmentFileInspector inspector;
@@ -87,7 +89,8 @@ public class ShipmentFileIntake {
         if (earlier.isPresent() && earlier.get().state() == IngestedFile.State.INGESTING) {
             IngestedFile resumed = earlier.get();
             log.info("Resuming {} after line {}: the service stopped while reading it", name, resumed.linesCommitted());
-            decide(exchange, resumed.id(), Decision.INGEST, resumed.archivedAs());
+            String moveTo = resumed.archivedAs() != null ? resumed.archivedAs() : archive(resumed.id(), name, resumed.receivedAt());
+            decide(exchange, resumed.id(), Decision.INGEST, moveTo);
         } else if (earlier.isPresent() && name.equals(earlier.get().fileName()) && archiveMissing(earlier.get())) {
             log.info("{} was read completely before the service stopped; archiving it now", name);
             decide(exchange, earlier.get().id(), Decision.MOVE_ONLY, earlier.get().archivedAs());
@@ -139,6 +142,9 @@ public class ShipmentFileIntake {
             files.addSkippedRows(fileId, skipped);
             files.recordLinesCommitted(fileId, lastLine);
         });
+        if (lastLine / PROGRESS_EVERY > (rows.get(0).line() - 1) / PROGRESS_EVERY) {
+            log.info("{}: rows up to line {} committed", files.get(fileId).fileName(), lastLine);
+        }
     }
 
     public void finish(@ExchangeProperty(FILE_ID) long fileId) {

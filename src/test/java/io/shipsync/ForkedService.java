@@ -1,0 +1,60 @@
+package io.shipsync;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * shipsync in a JVM of its own, started as a user starts it (from the project folder, so it reads {@code config/}
+ * and {@code routes/}), so that a test can kill it for real or measure its memory.
+ */
+public final class ForkedService implements AutoCloseable {
+
+    private final Process process;
+    private final Path log;
+
+    private ForkedService(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    /**
+     * @param name      names the log file, {@code target/<name>.log}, kept so a failing run can be understood
+     * @param maxHeap   e.g. {@code 256m}
+     * @param arguments Spring Boot arguments such as {@code --shipsync.data-dir=...}
+     */
+    public static ForkedService start(String name, String maxHeap, List<String> arguments) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        var command = new ArrayList<>(List.of(java, "-Xmx" + maxHeap, "-cp", System.getProperty("java.class.path"),
+                ShipsyncApplication.class.getName(), "--server.port=0", "--spring.main.banner-mode=off"));
+        command.addAll(arguments);
+        Path log = Path.of("target", name + ".log");
+        return new ForkedService(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start(),
+                log);
+    }
+
+    /** Whether the service has logged this text: what an operator watching the log would see. */
+    public boolean logged(String text) throws IOException {
+        return Files.readString(log).contains(text);
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** SIGKILL: no shutdown hook, no flush, no goodbye. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        kill();
+    }
+}

@@ -1,0 +1,44 @@
+package io.shipsync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The service starts with the routes from routes/ and says so on its health endpoint. */
+class ShipsyncApplicationTest extends EndToEndTest {
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) throws IOException {
+        configure(registry, 20, 50);
+    }
+
+    @Autowired
+    CamelContext camel;
+
+    @Autowired
+    TestRestTemplate http;
+
+    @Test
+    void starts_every_route_from_the_routes_folder() {
+        assertThat(camel.getRoutes()).extracting(Route::getRouteId).containsExactlyInAnyOrder(
+                "shipment-files", "shipment-reports", "status-dispatch", "deliver-status-update", "dead-letter");
+        assertThat(camel.getRoutes()).allSatisfy(route ->
+                assertThat(camel.getRouteController().getRouteStatus(route.getRouteId()).isStarted()).isTrue());
+    }
+
+    @Test
+    void reports_up_on_the_health_endpoint_once_routes_run() {
+        var health = http.getForEntity("/actuator/health", String.class);
+
+        assertThat(health.getStatusCode().value()).isEqualTo(200);
+        assertThat(health.getBody()).startsWith("{\"status\":\"UP\"").contains("\"camelHealth\"");
+    }
+}
