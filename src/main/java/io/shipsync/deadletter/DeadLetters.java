@@ -58,7 +58,7 @@ public class DeadLetters {
                 .param("update", update.id()).param("store", update.storeKey()).param("order", update.orderId())
                 .param("target", update.targetStatus().wireName()).param("url", update.trackingUrl())
                 .param("source", update.source()).param("file", update.sourceFileId()).param("line", update.sourceLine())
-                .param("attempts", update.attempts() + (failure instanceof UpdateFailedException ? 1 : 0))
+                .param("attempts", update.attempts())
                 .param("reason", reason).param("error", technical)
                 .param("now", OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC))
                 .update();

@@ -5,11 +5,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.shipsync.tribemade.PlatformAnswer;
+import io.shipsync.tribemade.TribeMadeProperties;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +23,13 @@ import org.springframework.stereotype.Component;
  * Whether requests of one kind may go to a platform account now. The Throttle EIP keeps shipsync's own pace; the gate
  * adds what the platform says: after a 429 or a response with {@code X-RateLimit-Remaining: 0} it stays closed until
  * the platform's reset, and after a 401 until the key is tried again. Kept in the database, so a restart honours it.
+ *
+ * <p>It also closes the gap between the throttle and the platform's count. The throttle hands out a permit
+ * {@code period} after the one {@code max-requests} before it, but the platform counts requests when they arrive, and
+ * the time from permit to arrival varies by a few milliseconds, enough for one request too many in a window. A
+ * request arrives before its answer comes back, so the gate lets the next request go only once {@code period} has
+ * passed since the answer {@code max-requests} answers ago: however the latency varies, no window of the platform's
+ * holds more than {@code max-requests}.
  */
 @Component
 public class DispatchGate {
@@ -36,11 +46,19 @@ public class DispatchGate {
 
     private final JdbcClient jdbc;
     private final Clock clock;
+    private final Map<Budget, Limit> limits;
     private final Map<String, Closed> gates = new ConcurrentHashMap<>();
+    private final Map<String, Deque<Instant>> answered = new ConcurrentHashMap<>();
 
-    public DispatchGate(JdbcClient jdbc, Clock clock) {
+    private record Limit(int requests, Duration period) {
+    }
+
+    public DispatchGate(JdbcClient jdbc, Clock clock, StatusUpdateProperties updates, TribeMadeProperties platform) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.limits = Map.of(
+                Budget.STATUS_UPDATES, new Limit(updates.maxRequests(), updates.period()),
+                Budget.ORDER_READS, new Limit(platform.orderReads().maxRequests(), platform.orderReads().period()));
         // a restart may come with a corrected key: try it again instead of trusting an old 401
         jdbc.sql("UPDATE dispatch_gate SET auth_failed = FALSE, closed_until = NULL WHERE auth_failed").update();
         jdbc.sql("SELECT store_key, closed_until, auth_failed, reason FROM dispatch_gate WHERE closed_until IS NOT NULL")
@@ -52,8 +70,36 @@ public class DispatchGate {
 
     /** Until when requests of this kind must wait, if they must. */
     public Optional<Instant> closedUntil(String storeKey, Budget budget) {
+        Instant now = clock.instant();
         Closed closed = gates.get(key(storeKey, budget));
-        return closed == null || !closed.until().isAfter(clock.instant()) ? Optional.empty() : Optional.of(closed.until());
+        Instant until = closed == null ? now : closed.until();
+        Instant windowFrees = windowFrees(storeKey, budget);
+        if (windowFrees.isAfter(until)) {
+            until = windowFrees;
+        }
+        return until.isAfter(now) ? Optional.of(until) : Optional.empty();
+    }
+
+    /** A request of this kind got its answer, or failed, now: it counts in the platform's window until then. */
+    public void answered(String storeKey, Budget budget) {
+        Deque<Instant> times = answered.computeIfAbsent(key(storeKey, budget), k -> new ArrayDeque<>());
+        synchronized (times) {
+            times.addLast(clock.instant());
+            while (times.size() > limits.get(budget).requests()) {
+                times.removeFirst();
+            }
+        }
+    }
+
+    private Instant windowFrees(String storeKey, Budget budget) {
+        Deque<Instant> times = answered.get(key(storeKey, budget));
+        Limit limit = limits.get(budget);
+        if (times == null) {
+            return Instant.MIN;
+        }
+        synchronized (times) {
+            return times.size() < limit.requests() ? Instant.MIN : times.peekFirst().plus(limit.period());
+        }
     }
 
     /**
@@ -79,8 +125,9 @@ public class DispatchGate {
         }
     }
 
-    /** Applies what an answer says about the rate limit. */
+    /** Counts the answer in the window and applies what it says about the rate limit. */
     public void observe(String storeKey, Budget budget, PlatformAnswer answer) {
+        answered(storeKey, budget);
         if (answer instanceof PlatformAnswer.RateLimited limited) {
             close(storeKey, budget, limited.retryAt(), false, "the platform answered 429 Rate limit exceeded");
         } else {

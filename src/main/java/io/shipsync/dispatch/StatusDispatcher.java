@@ -105,7 +105,7 @@ public class StatusDispatcher {
         } else if (answer instanceof PlatformAnswer.RateLimited) {
             decideNext(exchange);
         } else if (answer instanceof PlatformAnswer.Refused refused) {
-            throw refusal(refused);
+            throw refusal(update, refused);
         } else if (answer instanceof PlatformAnswer.Unauthorized unauthorized) {
             pauseForAuth(exchange, update, unauthorized);
         } else if (answer instanceof PlatformAnswer.Failed failed) {
@@ -137,7 +137,7 @@ public class StatusDispatcher {
             outbox.backToPending(update.id());
             decideNext(exchange);
         } else if (answer instanceof PlatformAnswer.Refused refused) {
-            throw refusal(refused);
+            throw refusal(update, refused);
         } else if (answer instanceof PlatformAnswer.Unauthorized unauthorized) {
             outbox.backToPending(update.id());
             pauseForAuth(exchange, update, unauthorized);
@@ -154,6 +154,7 @@ public class StatusDispatcher {
         boolean neverSent = failure instanceof ConnectException || failure instanceof UnknownHostException;
         // a failed read changes nothing; a status request that may have gone out stays SENDING, to be verified
         boolean wasRead = READ_ORDER.equals(exchange.getProperty(NEXT_CALL, String.class));
+        gate.answered(STORE_KEY, wasRead ? Budget.ORDER_READS : Budget.STATUS_UPDATES);
         UpdateState state = wasRead || !neverSent ? update.state() : UpdateState.PENDING;
         failedAttempt(exchange, update, state, "no answer from TribeMade: " + describe(failure));
     }
@@ -169,18 +170,13 @@ public class StatusDispatcher {
             callWhenOpen(exchange, update, Budget.ORDER_READS, READ_ORDER);
             return;
         }
-        StatusTransitions.Step step = StatusTransitions.next(known.get(), update.targetStatus(), properties.fillSkippedSteps());
+        StatusTransitions.Step step = StatusTransitions.next(known.get(), update.targetStatus(),
+                properties.fillSkippedSteps(), update.trackingUrl() != null);
         if (step instanceof StatusTransitions.AlreadyThere) {
             settleReached(update, known.get());
         } else if (step instanceof StatusTransitions.Refused refused) {
             outbox.settle(update.id(), UpdateState.REJECTED, "Not sent: " + refused.reason() + ".");
         } else if (step instanceof StatusTransitions.Send send) {
-            if (send.status() == OrderStatus.DISPATCHED && update.trackingUrl() == null) {
-                outbox.settle(update.id(), UpdateState.REJECTED, "Not sent: the order is still " + known.get()
-                        + "; to make it " + update.targetStatus() + " it must first be dispatched, which needs "
-                        + "a tracking_url (or courier and awb) in the row.");
-                return;
-            }
             exchange.setProperty(SEND_STATUS, send.status());
             callWhenOpen(exchange, update, Budget.STATUS_UPDATES, UPDATE_STATUS);
         }
@@ -218,6 +214,7 @@ public class StatusDispatcher {
         exchange.setProperty(NEXT_CALL, NONE);
         int attempts = update.attempts() + 1;
         if (retries.exhausted(attempts)) {
+            outbox.recordAttempt(update.id(), attempts, error);
             throw new UpdateFailedException("Gave up after " + attempts + " failed attempts; last: " + error + ".", error);
         }
         outbox.retryLater(update.id(), state, attempts, retries.nextAttemptAfter(attempts), error);
@@ -228,7 +225,8 @@ public class StatusDispatcher {
         return outbox.find(id).orElseThrow(() -> new IllegalStateException("status update " + id + " is gone"));
     }
 
-    private static UpdateFailedException refusal(PlatformAnswer.Refused refused) {
+    private UpdateFailedException refusal(StatusUpdate update, PlatformAnswer.Refused refused) {
+        outbox.recordAttempt(update.id(), update.attempts() + 1, "HTTP " + refused.httpStatus() + " " + refused.error());
         return new UpdateFailedException("TribeMade refused the update: " + refused.error() + " (HTTP "
                 + refused.httpStatus() + ").", "HTTP " + refused.httpStatus() + " " + refused.error());
     }

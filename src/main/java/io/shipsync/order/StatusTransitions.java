@@ -25,7 +25,11 @@ public final class StatusTransitions {
     public record Send(OrderStatus status) implements Step {
     }
 
-    public static Step next(OrderStatus current, OrderStatus target, boolean fillSkippedSteps) {
+    /**
+     * @param hasTrackingUrl whether the update carries a tracking link: a filled-in step to dispatched is only ever
+     *                       sent with one, so without it the update is refused before any step goes out
+     */
+    public static Step next(OrderStatus current, OrderStatus target, boolean fillSkippedSteps, boolean hasTrackingUrl) {
         if (current == target) {
             return new AlreadyThere();
         }
@@ -40,6 +44,10 @@ public final class StatusTransitions {
         }
         if (!fillSkippedSteps || target.ordinal() == current.ordinal() + 1) {
             return new Send(target);
+        }
+        if (current.ordinal() < OrderStatus.DISPATCHED.ordinal() && !hasTrackingUrl) {
+            return new Refused("order is still " + current + "; to become " + target + " it must first be dispatched, "
+                    + "which needs a tracking link: give tracking_url, or courier and awb");
         }
         return new Send(OrderStatus.values()[current.ordinal() + 1]);
     }

@@ -173,6 +173,13 @@ public class Outbox {
                 .update();
     }
 
+    /** An attempt that failed for good: counted, and its error kept, before the update becomes a dead letter. */
+    public void recordAttempt(long id, int attempts, String error) {
+        jdbc.sql("UPDATE status_update SET attempts = :attempts, last_error = :error, updated_at = :now WHERE id = :id")
+                .param("attempts", attempts).param("error", truncate(error, 2000)).param("now", now()).param("id", id)
+                .update();
+    }
+
     /** Not now (the platform asked to wait): no attempt is counted. */
     public void postpone(long id, Instant until) {
         jdbc.sql("UPDATE status_update SET next_attempt_at = :at, updated_at = :now WHERE id = :id")
