@@ -51,6 +51,19 @@ CREATE UNIQUE INDEX status_update_once_per_file ON status_update (order_id, targ
 CREATE INDEX status_update_due ON status_update (store_key, state, next_attempt_at, id);
 CREATE INDEX status_update_by_file_line ON status_update (source_file_id, source_line);
 
+-- Rows of a file that passed validation, committed before the file is archived, waiting to join the outbox's
+-- dispatch queue. Keyed by file and line, so a large file is taken in at the speed of sequential inserts; the
+-- outbox's UUID-keyed index is paid as rows are admitted, a little ahead of what the rate limit lets out.
+CREATE TABLE accepted_row (
+    file_id       BIGINT        NOT NULL REFERENCES ingested_file (id),
+    line          BIGINT        NOT NULL,
+    store_key     VARCHAR(100)  NOT NULL,
+    order_id      UUID          NOT NULL,
+    target_status VARCHAR(16)   NOT NULL,
+    tracking_url  VARCHAR(2048),
+    PRIMARY KEY (file_id, line)
+);
+
 -- Rows of a file that did not become an update of their own: rejected rows and repeats within the file.
 CREATE TABLE skipped_row (
     file_id  BIGINT        NOT NULL REFERENCES ingested_file (id),

@@ -29,7 +29,7 @@ class ShipsyncApplicationTest extends EndToEndTest {
     @Test
     void starts_every_route_from_the_routes_folder() {
         assertThat(camel.getRoutes()).extracting(Route::getRouteId).containsExactlyInAnyOrder(
-                "shipment-files", "shipment-reports", "status-dispatch", "deliver-status-update", "dead-letter");
+                "shipment-files", "shipment-rows-to-outbox", "shipment-reports", "status-dispatch", "deliver-status-update", "dead-letter");
         assertThat(camel.getRoutes()).allSatisfy(route ->
                 assertThat(camel.getRouteController().getRouteStatus(route.getRouteId()).isStarted()).isTrue());
     }

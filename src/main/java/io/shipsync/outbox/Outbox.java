@@ -38,8 +38,7 @@ public class Outbox {
     }
 
     /**
-     * Adds the updates read from a shipment file in one batch; call it inside the transaction that also records
-     * how far the file was read.
+     * Adds updates read from a shipment file, in one batch, in file order.
      *
      * @return the updates not added because the same order and status came earlier in the same file
      */
@@ -112,6 +111,14 @@ public class Outbox {
                 .param("limit", limit)
                 .query(Long.class)
                 .list();
+    }
+
+    /** Updates not yet settled: the length of the dispatch queue. */
+    public long unsettled(String storeKey) {
+        return jdbc.sql("SELECT COUNT(*) FROM status_update WHERE store_key = :store AND state IN ('PENDING', 'SENDING')")
+                .param("store", storeKey)
+                .query(Long.class)
+                .single();
     }
 
     public Optional<StatusUpdate> find(long id) {

@@ -96,6 +96,7 @@ public class IngestedFiles {
                         SELECT f.* FROM ingested_file f
                         WHERE f.reported_at IS NULL
                           AND ((f.state = 'INGESTED'
+                                AND NOT EXISTS (SELECT 1 FROM accepted_row r WHERE r.file_id = f.id)
                                 AND NOT EXISTS (SELECT 1 FROM status_update u
                                                 WHERE u.source_file_id = f.id AND u.state IN ('PENDING', 'SENDING')))
                             OR (f.state = 'DUPLICATE'

@@ -17,8 +17,6 @@ import java.util.NoSuchElementException;
 import java.util.Optional;
 
 import io.shipsync.ShipsyncProperties;
-import io.shipsync.outbox.NewUpdate;
-import io.shipsync.outbox.Outbox;
 import io.shipsync.shipment.IngestedFiles.SkippedRow;
 import io.shipsync.shipment.ShipmentFileInspector.Inspection;
 import io.shipsync.tribemade.TribeMadeProperties;
@@ -57,17 +55,17 @@ public class ShipmentFileIntake {
 
     private final ShipmentFileInspector inspector;
     private final IngestedFiles files;
-    private final Outbox outbox;
+    private final AcceptedRows acceptedRows;
     private final ShipsyncProperties paths;
     private final ShipmentFileProperties properties;
     private final TransactionTemplate transaction;
     private final Clock clock;
 
-    public ShipmentFileIntake(ShipmentFileInspector inspector, IngestedFiles files, Outbox outbox,
+    public ShipmentFileIntake(ShipmentFileInspector inspector, IngestedFiles files, AcceptedRows acceptedRows,
             ShipsyncProperties paths, ShipmentFileProperties properties, TransactionTemplate transaction, Clock clock) {
         this.inspector = inspector;
         this.files = files;
-        this.outbox = outbox;
+        this.acceptedRows = acceptedRows;
         this.paths = paths;
         this.properties = properties;
         this.transaction = transaction;
@@ -122,24 +120,19 @@ public class ShipmentFileIntake {
 
     /** Commits one batch of checked rows, and how far the file is read, in one transaction. */
     public void commit(@ExchangeProperty(FILE_ID) long fileId, List<ShipmentRow> rows) {
-        var updates = new ArrayList<NewUpdate>();
-        var skipped = new ArrayList<SkippedRow>();
+        var accepted = new ArrayList<ShipmentRow.Accepted>();
+        var rejected = new ArrayList<SkippedRow>();
         for (ShipmentRow row : rows) {
-            if (row instanceof ShipmentRow.Accepted accepted) {
-                updates.add(new NewUpdate(accepted.line(), accepted.orderId(), accepted.status(), accepted.trackingUrl()));
-            } else if (row instanceof ShipmentRow.Rejected rejected) {
-                skipped.add(new SkippedRow(rejected.line(), rejected.orderId(), rejected.status(), "rejected",
-                        rejected.reason()));
+            if (row instanceof ShipmentRow.Accepted good) {
+                accepted.add(good);
+            } else if (row instanceof ShipmentRow.Rejected bad) {
+                rejected.add(new SkippedRow(bad.line(), bad.orderId(), bad.status(), "rejected", bad.reason()));
             }
         }
         long lastLine = rows.get(rows.size() - 1).line();
         transaction.executeWithoutResult(tx -> {
-            for (NewUpdate repeat : outbox.addFromFile(TribeMadeProperties.STORE_KEY, fileId, updates)) {
-                long first = outbox.firstLineInFile(fileId, repeat.orderId(), repeat.target());
-                skipped.add(new SkippedRow(repeat.sourceLine(), repeat.orderId().toString(), repeat.target().wireName(),
-                        "unchanged", "Same order and status as line " + first + " of this file; sent once."));
-            }
-            files.addSkippedRows(fileId, skipped);
+            acceptedRows.add(fileId, accepted);
+            files.addSkippedRows(fileId, rejected);
             files.recordLinesCommitted(fileId, lastLine);
         });
         if (lastLine / PROGRESS_EVERY > (rows.get(0).line() - 1) / PROGRESS_EVERY) {
