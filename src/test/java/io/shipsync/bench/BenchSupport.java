@@ -1,0 +1,188 @@
+package io.shipsync.bench;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/** What both benchmarks need around a {@link io.shipsync.ForkedService}: its log, its memory, its CPU time. */
+final class BenchSupport {
+
+    private BenchSupport() {
+    }
+
+    /** Reads a forked service's log as it grows ({@code target/<name>.log}), complete lines only. */
+    static final class LogWatcher {
+        private final Path file;
+        private final List<String> lines = new ArrayList<>();
+        private long offset;
+        private final StringBuilder partial = new StringBuilder();
+
+        LogWatcher(Path file) {
+            this.file = file;
+        }
+
+        static LogWatcher of(String serviceName) {
+            return new LogWatcher(Path.of("target", serviceName + ".log"));
+        }
+
+        Path file() {
+            return file;
+        }
+
+        /** Reads what was appended since the last call. */
+        synchronized List<String> lines() throws IOException {
+            if (Files.exists(file)) {
+                try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
+                    long length = in.length();
+                    if (length > offset) {
+                        in.seek(offset);
+                        byte[] bytes = new byte[(int) Math.min(length - offset, 64L * 1024 * 1024)];
+                        in.readFully(bytes);
+                        offset += bytes.length;
+                        partial.append(new String(bytes, StandardCharsets.UTF_8));
+                        int newline;
+                        while ((newline = partial.indexOf("\n")) >= 0) {
+                            lines.add(partial.substring(0, newline));
+                            partial.delete(0, newline + 1);
+                        }
+                    }
+                }
+            }
+            return lines;
+        }
+
+        Optional<String> find(Predicate<String> test) throws IOException {
+            return lines().stream().filter(test).findFirst();
+        }
+
+        Optional<String> find(String contains) throws IOException {
+            return find(line -> line.contains(contains));
+        }
+    }
+
+    /** The timestamp Spring Boot's console pattern starts each line with, e.g. 2025-01-01T10:00:00.123Z. */
+    static Instant timestampOf(String logLine) {
+        String first = logLine.strip().split("\\s+", 2)[0];
+        try {
+            return OffsetDateTime.parse(first).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new IllegalStateException("no timestamp at the start of log line: " + logLine, e);
+        }
+    }
+
+    /** Waits for a line of the log; fails early when the service died or ran out of memory. */
+    static String awaitLogLine(LogWatcher log, long pid, String contains, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Optional<String> line = log.find(contains);
+            if (line.isPresent()) {
+                return line.get();
+            }
+            failIfBroken(log, pid, "waiting for \"" + contains + "\"");
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no \"" + contains + "\" in " + log.file() + " within " + timeout);
+            }
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+    }
+
+    static void failIfBroken(LogWatcher log, long pid, String doing) throws IOException {
+        if (log.find("OutOfMemoryError").isPresent()) {
+            throw new AssertionError("OutOfMemoryError while " + doing + "; see " + log.file());
+        }
+        if (!alive(pid)) {
+            throw new AssertionError("the service (pid " + pid + ") died while " + doing + "; see " + log.file());
+        }
+    }
+
+    static boolean alive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    /** A field of /proc/<pid>/status in kB, e.g. VmHWM (peak resident set) or VmRSS; -1 when unknown. */
+    static long procStatusKb(long pid, String field) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith(field + ":")) {
+                    return Long.parseLong(line.substring(field.length() + 1).replace("kB", "").strip());
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // the process is gone, or not Linux
+        }
+        return -1;
+    }
+
+    /** User plus system CPU time the process used so far, in seconds; -1 when unknown. */
+    static double cpuSeconds(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // fields after the command name, which is in parentheses and may contain spaces
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime (fields 14, 15)
+            return ticks / 100.0; // USER_HZ is 100 on Linux
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    static double mb(long kb) {
+        return kb < 0 ? -1 : kb / 1024.0;
+    }
+
+    static String fmt(double value) {
+        return String.format(Locale.ROOT, "%.1f", value);
+    }
+
+    static String fmt2(double value) {
+        return String.format(Locale.ROOT, "%.2f", value);
+    }
+
+    /** Renames a finished {@code name.part} to {@code name}, as a careful writer drops a file; returns when. */
+    static Instant drop(Path part, String name) throws IOException {
+        Files.move(part, part.resolveSibling(name), StandardCopyOption.ATOMIC_MOVE);
+        return Instant.now();
+    }
+
+    /**
+     * With {@code -Dshipsync.bench.jfr=true}, starts a Java Flight Recorder recording in the forked service
+     * ({@code target/<name>.jfr}, dumped when the service exits or {@link #dumpFlightRecording} is called).
+     */
+    static void maybeStartFlightRecording(long pid, String name) throws IOException, InterruptedException {
+        if (Boolean.getBoolean("shipsync.bench.jfr")) {
+            jcmd(pid, "JFR.start", "name=bench", "settings=profile",
+                    "filename=" + Path.of("target", name + ".jfr").toAbsolutePath());
+        }
+    }
+
+    static void dumpFlightRecording(long pid, String name) throws IOException, InterruptedException {
+        if (Boolean.getBoolean("shipsync.bench.jfr")) {
+            jcmd(pid, "JFR.dump", "name=bench", "filename=" + Path.of("target", name + ".jfr").toAbsolutePath());
+            System.out.println("BENCHMARK " + name + ": flight recording in target/" + name + ".jfr");
+        }
+    }
+
+    private static void jcmd(long pid, String... command) throws IOException, InterruptedException {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        var arguments = new ArrayList<>(List.of(jcmd, Long.toString(pid)));
+        arguments.addAll(List.of(command));
+        Process process = new ProcessBuilder(arguments).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            System.out.println("jcmd " + String.join(" ", command) + " failed: " + output);
+        }
+    }
+}
