@@ -41,6 +41,7 @@ public class StatusDispatcher {
     public static final String NONE = "none";
 
     private static final String SEND_STATUS = "shipsyncSendStatus";
+    private static final String READ_AHEAD = "shipsyncReadAhead";
     private static final String STORE_KEY = TribeMadeProperties.STORE_KEY;
 
     private final Outbox outbox;
@@ -75,6 +76,28 @@ public class StatusDispatcher {
         exchange.setProperty(UPDATE_ID, exchange.getMessage().getBody(Long.class));
         exchange.setProperty(STORE, STORE_KEY);
         decideNext(exchange);
+    }
+
+    /** The updates of a batch whose order must be read before anything is sent: unknown, or an answer was lost. */
+    public List<Long> needingOrderRead(List<Long> ids) {
+        return ids.stream()
+                .filter(id -> outbox.find(id).filter(this::needsOrderRead).isPresent())
+                .toList();
+    }
+
+    /**
+     * Reads ahead, from the order-read budget, while the update budget may still be closed: the read is all that
+     * happens now; the update itself waits for its turn in the batch.
+     */
+    public void beginReadAhead(Exchange exchange) {
+        exchange.setProperty(UPDATE_ID, exchange.getMessage().getBody(Long.class));
+        exchange.setProperty(STORE, STORE_KEY);
+        exchange.setProperty(READ_AHEAD, true);
+        exchange.setProperty(NEXT_CALL, NONE);
+        StatusUpdate update = update(exchange);
+        if (!update.state().isFinal() && needsOrderRead(update)) {
+            callWhenOpen(exchange, update, Budget.ORDER_READS, READ_ORDER);
+        }
     }
 
     public void prepareOrderRead(Exchange exchange) {
@@ -165,11 +188,15 @@ public class StatusDispatcher {
         if (update.state().isFinal()) {
             return;
         }
-        Optional<OrderStatus> known = knownOrders.status(STORE_KEY, update.orderId());
-        if (update.state() == UpdateState.SENDING || known.isEmpty()) {
+        if (update.nextAttemptAt().isAfter(clock.instant())) {
+            // postponed while its batch was under way: it comes back when due
+            return;
+        }
+        if (needsOrderRead(update)) {
             callWhenOpen(exchange, update, Budget.ORDER_READS, READ_ORDER);
             return;
         }
+        Optional<OrderStatus> known = knownOrders.status(STORE_KEY, update.orderId());
         StatusTransitions.Step step = StatusTransitions.next(known.get(), update.targetStatus(),
                 properties.fillSkippedSteps(), update.trackingUrl() != null);
         if (step instanceof StatusTransitions.AlreadyThere) {
@@ -178,7 +205,9 @@ public class StatusDispatcher {
             outbox.settle(update.id(), UpdateState.REJECTED, "Not sent: " + refused.reason() + ".");
         } else if (step instanceof StatusTransitions.Send send) {
             exchange.setProperty(SEND_STATUS, send.status());
-            callWhenOpen(exchange, update, Budget.STATUS_UPDATES, UPDATE_STATUS);
+            if (!exchange.getProperty(READ_AHEAD, false, Boolean.class)) {
+                callWhenOpen(exchange, update, Budget.STATUS_UPDATES, UPDATE_STATUS);
+            }
         }
     }
 
@@ -193,6 +222,10 @@ public class StatusDispatcher {
             detail = "TribeMade updated the order to " + status + ", step by step: " + String.join(", ", steps) + ".";
         }
         outbox.settle(update.id(), UpdateState.APPLIED, detail);
+    }
+
+    private boolean needsOrderRead(StatusUpdate update) {
+        return update.state() == UpdateState.SENDING || knownOrders.status(STORE_KEY, update.orderId()).isEmpty();
     }
 
     /** Waits for a short gate like the throttle would; for a longer one, the update waits in the outbox instead. */
