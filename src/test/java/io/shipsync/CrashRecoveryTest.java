@@ -15,45 +15,22 @@ import java.util.UUID;
 import io.shipsync.sandbox.Fault;
 import io.shipsync.sandbox.TribeMadeSandbox;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Kills the service for real ({@code kill -9}) while it drains the outbox, with a status request applied by the
  * platform but not yet answered, then restarts it: every update must land exactly once.
  */
-class CrashRecoveryTest {
+class CrashRecoveryTest extends ForkedServiceTest {
 
     private static final String API_KEY = "tb-test-crash-key1";
     private static final UUID STORE = UUID.fromString("5a000000-0000-4000-8000-0000000000c1");
     private static final int ORDERS = 30;
     private static final int IN_FLIGHT_AT_KILL = 10;
 
-    @TempDir
-    Path dataDir;
-
-    private TribeMadeSandbox platform;
-    private ForkedService service;
-
-    @AfterEach
-    void stopAll() throws InterruptedException {
-        if (service != null) {
-            service.kill();
-        }
-        if (platform != null) {
-            platform.stop();
-        }
-    }
-
     @Test
     void every_update_lands_exactly_once_after_kill_9_mid_drain() throws Exception {
-        platform = TribeMadeSandbox.builder()
-                .updateLimit(5, Duration.ofSeconds(1))
-                .readLimit(50, Duration.ofSeconds(1))
-                .build()
-                .start();
-        platform.addStore(API_KEY, STORE);
+        startPlatform(API_KEY, STORE, 5, 50, Duration.ofSeconds(1));
         // the tenth status update is applied by the platform, but its answer is held back: the kill comes while
         // shipsync waits for it, so after the restart it cannot know whether the update arrived
         platform.injectFault("PUT", Fault.delay(Duration.ofMillis(1)), IN_FLIGHT_AT_KILL - 1);

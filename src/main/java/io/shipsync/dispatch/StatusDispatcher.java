@@ -21,6 +21,7 @@ import io.shipsync.tribemade.TribeMadeProperties;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The decisions of the status-dispatch route, one update at a time: which call comes next (read the order, send a
@@ -50,16 +51,18 @@ public class StatusDispatcher {
     private final DispatchGate gate;
     private final RetryPolicy retries;
     private final StatusUpdateProperties properties;
+    private final TransactionTemplate transaction;
     private final Clock clock;
 
     public StatusDispatcher(Outbox outbox, KnownOrders knownOrders, TribeMadeApi api, DispatchGate gate,
-            RetryPolicy retries, StatusUpdateProperties properties, Clock clock) {
+            RetryPolicy retries, StatusUpdateProperties properties, TransactionTemplate transaction, Clock clock) {
         this.outbox = outbox;
         this.knownOrders = knownOrders;
         this.api = api;
         this.gate = gate;
         this.retries = retries;
         this.properties = properties;
+        this.transaction = transaction;
         this.clock = clock;
     }
 
@@ -116,14 +119,16 @@ public class StatusDispatcher {
                 return;
             }
             String trackingUrl = success.body().path("tracking_url").asText(null);
-            knownOrders.remember(STORE_KEY, update.orderId(), status.get(), trackingUrl, KnownOrders.Source.PLATFORM);
-            if (update.state() == UpdateState.SENDING) {
-                if (status.get() == update.sendingStatus()) {
-                    outbox.recordStepApplied(update.id(), update.sendingStatus());
-                } else {
-                    outbox.backToPending(update.id());
+            transaction.executeWithoutResult(tx -> {
+                knownOrders.remember(STORE_KEY, update.orderId(), status.get(), trackingUrl, KnownOrders.Source.PLATFORM);
+                if (update.state() == UpdateState.SENDING) {
+                    if (status.get() == update.sendingStatus()) {
+                        outbox.recordStepApplied(update.id(), update.sendingStatus());
+                    } else {
+                        outbox.backToPending(update.id());
+                    }
                 }
-            }
+            });
             decideNext(exchange);
         } else if (answer instanceof PlatformAnswer.RateLimited) {
             decideNext(exchange);
@@ -152,9 +157,12 @@ public class StatusDispatcher {
         PlatformAnswer answer = api.classify(exchange.getMessage());
         gate.observe(STORE_KEY, Budget.STATUS_UPDATES, answer);
         if (answer instanceof PlatformAnswer.Success) {
-            knownOrders.remember(STORE_KEY, update.orderId(), sent,
-                    sent == OrderStatus.DISPATCHED ? update.trackingUrl() : null, KnownOrders.Source.UPDATE);
-            outbox.recordStepApplied(update.id(), sent);
+            // one commit for what the answer taught: each commit is a write to the database file
+            transaction.executeWithoutResult(tx -> {
+                knownOrders.remember(STORE_KEY, update.orderId(), sent,
+                        sent == OrderStatus.DISPATCHED ? update.trackingUrl() : null, KnownOrders.Source.UPDATE);
+                outbox.recordStepApplied(update.id(), sent);
+            });
             decideNext(exchange);
         } else if (answer instanceof PlatformAnswer.RateLimited) {
             outbox.backToPending(update.id());

@@ -16,13 +16,11 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import io.shipsync.ForkedService;
+import io.shipsync.ForkedServiceTest;
 import io.shipsync.sandbox.RecordedRequest;
-import io.shipsync.sandbox.TribeMadeSandbox;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Benchmark, not a timed test: drains a backlog of 60 status updates against a sandbox with the platform's real
@@ -34,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Targets (the issue): within 2 % of the minimum, and no 429 answer.
  */
 @Tag("benchmark")
-class DrainBenchmark {
+class DrainBenchmark extends ForkedServiceTest {
 
     private static final String NAME = "drain-benchmark";
     private static final String API_KEY = "tb-bench-drain-key1";
@@ -45,30 +43,9 @@ class DrainBenchmark {
     private static final String FILE = "drain-" + UPDATES + ".csv";
     private static final double TARGET_OVERHEAD_PERCENT = 2.0;
 
-    @TempDir
-    Path dataDir;
-
-    private TribeMadeSandbox platform;
-    private ForkedService service;
-
-    @AfterEach
-    void stopAll() throws InterruptedException {
-        if (service != null) {
-            service.kill();
-        }
-        if (platform != null) {
-            platform.stop();
-        }
-    }
-
     @Test
     void drain_60_updates_at_20_a_minute() throws Exception {
-        platform = TribeMadeSandbox.builder()
-                .updateLimit(LIMIT, WINDOW)
-                .readLimit(50, Duration.ofSeconds(60))
-                .build()
-                .start();
-        platform.addStore(API_KEY, STORE);
+        startPlatform(API_KEY, STORE, LIMIT, 50, WINDOW);
         var orders = new ArrayList<UUID>();
         var csv = new StringBuilder("order_id,status\n");
         for (int i = 0; i < UPDATES; i++) {

@@ -31,12 +31,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import io.shipsync.ForkedService;
-import io.shipsync.sandbox.TribeMadeSandbox;
+import io.shipsync.ForkedServiceTest;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Benchmark, not a timed test: how fast a large shipment file is accepted into the outbox, and in how much memory.
@@ -50,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code -Dshipsync.bench.jfr=true} records a flight recording to {@code target/ingest-benchmark.jfr}.
  */
 @Tag("benchmark")
-class IngestBenchmark {
+class IngestBenchmark extends ForkedServiceTest {
 
     private static final String NAME = "ingest-benchmark";
     private static final String API_KEY = "tb-bench-ingest-key1";
@@ -63,30 +61,9 @@ class IngestBenchmark {
     private static final List<String> EXTRA_ARGUMENTS =
             Arrays.stream(System.getProperty("shipsync.bench.args", "").split("\\s+")).filter(a -> !a.isBlank()).toList();
 
-    @TempDir
-    Path dataDir;
-
-    private TribeMadeSandbox platform;
-    private ForkedService service;
-
-    @AfterEach
-    void stopAll() throws InterruptedException {
-        if (service != null) {
-            service.kill();
-        }
-        if (platform != null) {
-            platform.stop();
-        }
-    }
-
     @Test
     void ingest_one_million_rows_in_256_mb() throws Exception {
-        platform = TribeMadeSandbox.builder()
-                .updateLimit(20, Duration.ofSeconds(60))
-                .readLimit(50, Duration.ofSeconds(60))
-                .build()
-                .start();
-        platform.addStore(API_KEY, STORE);
+        startPlatform(API_KEY, STORE, 20, 50, Duration.ofSeconds(60));
 
         Path inbox = Files.createDirectories(dataDir.resolve("inbox"));
         Path part = inbox.resolve(FILE + ".part"); // ignored by the inbox until renamed

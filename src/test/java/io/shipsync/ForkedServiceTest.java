@@ -1,0 +1,46 @@
+package io.shipsync;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+
+import io.shipsync.sandbox.TribeMadeSandbox;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A test of the service in a JVM of its own ({@link ForkedService}) against a sandbox in the test's JVM, with a
+ * data folder of its own; both are stopped after each test.
+ */
+public abstract class ForkedServiceTest {
+
+    @TempDir
+    protected Path dataDir;
+
+    protected TribeMadeSandbox platform;
+    protected ForkedService service;
+
+    @AfterEach
+    void stopServiceAndPlatform() throws InterruptedException {
+        if (service != null) {
+            service.kill();
+        }
+        if (platform != null) {
+            platform.stop();
+        }
+    }
+
+    /** Starts the sandbox with these limits per window and one store that accepts {@code apiKey}. */
+    protected TribeMadeSandbox startPlatform(String apiKey, UUID store, int updates, int reads, Duration window)
+            throws IOException {
+        platform = TribeMadeSandbox.builder()
+                .updateLimit(updates, window)
+                .readLimit(reads, window)
+                .build()
+                .start();
+        platform.addStore(apiKey, store);
+        return platform;
+    }
+}
