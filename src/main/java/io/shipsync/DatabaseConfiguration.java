@@ -19,15 +19,15 @@ class DatabaseConfiguration {
      * PostgreSQL mode keeps the SQL portable. WRITE_DELAY=0 writes every commit to the file at once: H2's default
      * keeps commits in memory for half a second, and "commit, then acknowledge" must survive a kill -9.
      */
-    static final String EMBEDDED_OPTIONS = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0";
+    static final String EMBEDDED_URL =
+            "jdbc:h2:file:%s;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0";
 
     @Bean
     @ConfigurationProperties("spring.datasource.hikari")
     HikariDataSource dataSource(DataSourceProperties properties, ShipsyncProperties shipsync) {
         if (!StringUtils.hasText(properties.getUrl())) {
             // an absolute path: H2 refuses a path relative to the working directory unless it starts with "./"
-            properties.setUrl("jdbc:h2:file:" + shipsync.dataDir().toAbsolutePath().normalize().resolve("shipsync")
-                    + EMBEDDED_OPTIONS);
+            properties.setUrl(EMBEDDED_URL.formatted(shipsync.dataDir().toAbsolutePath().normalize().resolve("shipsync")));
         }
         return properties.initializeDataSourceBuilder().type(HikariDataSource.class).build();
     }

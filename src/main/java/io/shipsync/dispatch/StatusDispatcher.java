@@ -3,7 +3,6 @@ package io.shipsync.dispatch;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.time.Clock;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -157,11 +156,16 @@ public class StatusDispatcher {
         PlatformAnswer answer = api.classify(exchange.getMessage());
         gate.observe(STORE_KEY, Budget.STATUS_UPDATES, answer);
         if (answer instanceof PlatformAnswer.Success) {
-            // one commit for what the answer taught: each commit is a write to the database file
+            // one commit for all the answer settles: each commit is a write to the database file
             transaction.executeWithoutResult(tx -> {
                 knownOrders.remember(STORE_KEY, update.orderId(), sent,
                         sent == OrderStatus.DISPATCHED ? update.trackingUrl() : null, KnownOrders.Source.UPDATE);
-                outbox.recordStepApplied(update.id(), sent);
+                if (sent == update.targetStatus()) {
+                    String steps = update.hasSentSteps() ? update.stepsSent() + "," + sent.wireName() : sent.wireName();
+                    outbox.settle(update.id(), UpdateState.APPLIED, appliedDetail(sent, steps));
+                } else {
+                    outbox.recordStepApplied(update.id(), sent);
+                }
             });
             decideNext(exchange);
         } else if (answer instanceof PlatformAnswer.RateLimited) {
@@ -224,12 +228,13 @@ public class StatusDispatcher {
             outbox.settle(update.id(), UpdateState.UNCHANGED, "The order was already " + status + " on TribeMade; nothing sent.");
             return;
         }
-        List<String> steps = Arrays.asList(update.stepsSent().split(","));
-        String detail = "TribeMade updated the order to " + status + ".";
-        if (steps.size() > 1) {
-            detail = "TribeMade updated the order to " + status + ", step by step: " + String.join(", ", steps) + ".";
-        }
-        outbox.settle(update.id(), UpdateState.APPLIED, detail);
+        outbox.settle(update.id(), UpdateState.APPLIED, appliedDetail(status, update.stepsSent()));
+    }
+
+    /** The report's words for an applied update; {@code steps} are the statuses sent, comma separated. */
+    private static String appliedDetail(OrderStatus status, String steps) {
+        String inSteps = steps.contains(",") ? ", step by step: " + steps.replace(",", ", ") : "";
+        return "TribeMade updated the order to " + status + inSteps + ".";
     }
 
     private boolean needsOrderRead(StatusUpdate update) {

@@ -18,9 +18,7 @@ public class KnownOrders {
         /** shipsync's own update, confirmed by the platform. */
         UPDATE,
         /** read from the platform. */
-        PLATFORM,
-        /** the platform's order.created event. */
-        WEBHOOK
+        PLATFORM
     }
 
     private final JdbcClient jdbc;

@@ -15,7 +15,6 @@ import io.shipsync.order.OrderStatus;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.stereotype.Repository;
 
 /**
@@ -127,20 +126,6 @@ public class Outbox {
                 .param("id", id)
                 .query(Outbox::toUpdate)
                 .optional();
-    }
-
-    /** Adds an update from a source other than a file (a webhook, the courier sync). */
-    public long add(String storeKey, UUID orderId, OrderStatus target, String trackingUrl, UpdateSource source) {
-        OffsetDateTime now = now();
-        var keys = new GeneratedKeyHolder();
-        jdbc.sql("""
-                        INSERT INTO status_update (store_key, order_id, target_status, tracking_url, source, state,
-                                                   attempts, next_attempt_at, created_at, updated_at)
-                        VALUES (:store, :order, :target, :url, :source, 'PENDING', 0, :now, :now, :now)""")
-                .param("store", storeKey).param("order", orderId).param("target", target.wireName())
-                .param("url", trackingUrl).param("source", source.code()).param("now", now)
-                .update(keys, "id");
-        return keys.getKey().longValue();
     }
 
     /** The request for {@code status} is about to go out: if the process dies now, the update is verified first. */

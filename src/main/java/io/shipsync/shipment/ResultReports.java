@@ -1,6 +1,7 @@
 package io.shipsync.shipment;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -79,7 +80,7 @@ public class ResultReports {
                     printer.printRecord(rs.getLong("line"), rs.getString("order_id"), rs.getString("status"), outcome,
                             detail);
                 } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    throw new UncheckedIOException(e);
                 }
             }, original.id(), original.id());
         }
