@@ -62,6 +62,15 @@ public final class TribeMadeSandbox implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TribeMadeSandbox.class);
 
+    static {
+        // The JDK server writes headers and body in separate packets with Nagle's algorithm on: against the
+        // client's delayed ACK that stalls every answer by ~40 ms, which a real platform does not. Read once,
+        // when the JDK's server configuration is first loaded.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private static final Pattern ORDER_PATH = Pattern.compile("/api/orders/([^/]+)");
     private static final Pattern STATUS_PATH = Pattern.compile("/api/orders/([^/]+)/status");
     // UUID.fromString alone also accepts short forms such as "1-1-1-1-1", which the real API would not find.
