@@ -26,6 +26,7 @@ class ShipmentFilesRouteTest extends EndToEndTest {
     static void properties(DynamicPropertyRegistry registry) throws IOException {
         configure(registry, 50, 100);
         registry.add("shipsync.shipment-files.max-file-size", () -> "2KB");
+        registry.add("shipsync.shipment-files.busy-file-timeout", () -> "1s");
     }
 
     @Test
@@ -220,6 +221,37 @@ class ShipmentFilesRouteTest extends EndToEndTest {
 
         assertThat(report).hasSize(1 + 10);
         assertThat(reportLine(report, 11)).startsWith("11," + last + ",processing,applied,");
+    }
+
+    @Test
+    void does_not_let_a_file_that_keeps_changing_hold_up_the_others() throws Exception {
+        Path inbox = Files.createDirectories(dataDir.resolve("inbox"));
+        var stillWriting = new java.util.concurrent.atomic.AtomicBoolean(true);
+        // "busy" sorts before "other": the inbox looks at it first, and it changes more often than the quiet period
+        Thread writer = new Thread(() -> {
+            try (OutputStream out = Files.newOutputStream(inbox.resolve("busy.csv"))) {
+                out.write("order_id,status\n".getBytes(StandardCharsets.UTF_8));
+                for (int i = 0; i < 100 && stillWriting.get(); i++) {
+                    out.write((UUID.randomUUID() + ",processing\n").getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                    Thread.sleep(100);
+                }
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        writer.start();
+        try {
+            drop("other.csv", "order_id,status\n" + newOrder("started") + ",processing\n");
+
+            awaitReport("other");
+
+            assertThat(writer.isAlive()).as("busy.csv is still being written").isTrue();
+            assertThat(reportOf("busy")).doesNotExist();
+        } finally {
+            stillWriting.set(false);
+            writer.join();
+        }
     }
 
     @Test
