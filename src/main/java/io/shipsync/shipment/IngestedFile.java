@@ -14,7 +14,7 @@ public record IngestedFile(
         String archivedAs) {
 
     public enum State {
-        /** Rows are being committed to the outbox; a restart resumes after {@code linesCommitted}. */
+        /** Rows are being read and committed; a restart resumes after {@code linesCommitted}. */
         INGESTING,
         /** Every row is in the outbox or refused. */
         INGESTED,

@@ -42,7 +42,7 @@ public class ShipmentFileIntake {
 
     /** What to do with a received file. */
     public enum Decision {
-        /** Read its rows into the outbox (from the start, or after the lines a crash left committed). */
+        /** Read and commit its rows (from the start, or after the lines a crash left committed). */
         INGEST,
         /** Nothing to read: a duplicate, an unreadable file, or one whose rows were committed before a crash. */
         MOVE_ONLY
@@ -87,23 +87,20 @@ public class ShipmentFileIntake {
         if (earlier.isPresent() && earlier.get().state() == IngestedFile.State.INGESTING) {
             IngestedFile resumed = earlier.get();
             log.info("Resuming {} after line {}: the service stopped while reading it", name, resumed.linesCommitted());
-            String moveTo = resumed.archivedAs() != null ? resumed.archivedAs() : archive(resumed.id(), name, resumed.receivedAt());
-            decide(exchange, resumed.id(), Decision.INGEST, moveTo);
+            decide(exchange, resumed.id(), Decision.INGEST, resumed.archivedAs());
         } else if (earlier.isPresent() && name.equals(earlier.get().fileName()) && archiveMissing(earlier.get())) {
             log.info("{} was read completely before the service stopped; archiving it now", name);
             decide(exchange, earlier.get().id(), Decision.MOVE_ONLY, earlier.get().archivedAs());
         } else if (earlier.isPresent()) {
             IngestedFile original = files.get(earlier.get().originalId());
-            long id = files.register(TribeMadeProperties.STORE_KEY, name, inspection.checksum(), inspection.sizeBytes(),
-                    receivedAt, IngestedFile.State.DUPLICATE, original.id(), null);
+            long id = registerArchived(name, inspection, receivedAt, IngestedFile.State.DUPLICATE, original.id());
             log.warn("{} has the same content as {} received {}: nothing in it is sent again", name,
                     original.fileName(), original.receivedAt());
-            decide(exchange, id, Decision.MOVE_ONLY, archive(id, name, receivedAt));
+            decide(exchange, id, Decision.MOVE_ONLY, files.get(id).archivedAs());
         } else {
-            long id = files.register(TribeMadeProperties.STORE_KEY, name, inspection.checksum(), inspection.sizeBytes(),
-                    receivedAt, IngestedFile.State.INGESTING, null, null);
+            long id = registerArchived(name, inspection, receivedAt, IngestedFile.State.INGESTING, null);
             log.info("Reading {}: {} data rows", name, inspection.dataRows());
-            decide(exchange, id, Decision.INGEST, archive(id, name, receivedAt));
+            decide(exchange, id, Decision.INGEST, files.get(id).archivedAs());
         }
     }
 
@@ -168,6 +165,17 @@ public class ShipmentFileIntake {
         String target = paths.archiveDir().resolve(uniqueName(id, name, receivedAt)).toString();
         files.recordArchivedAs(id, target);
         return target;
+    }
+
+    /** Registers a received file and where it will be archived, in one transaction. */
+    private long registerArchived(String name, Inspection inspection, Instant receivedAt, IngestedFile.State state,
+            Long duplicateOf) {
+        return transaction.execute(tx -> {
+            long registered = files.register(TribeMadeProperties.STORE_KEY, name, inspection.checksum(),
+                    inspection.sizeBytes(), receivedAt, state, duplicateOf, null);
+            archive(registered, name, receivedAt);
+            return registered;
+        });
     }
 
     private static boolean archiveMissing(IngestedFile file) {

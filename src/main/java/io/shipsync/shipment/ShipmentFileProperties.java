@@ -16,7 +16,7 @@ import org.springframework.validation.annotation.Validated;
  * @param quietPeriod a file is read only once its size and modification time held still this long, so a file that
  *                    is still being written is not read half-way
  * @param busyFileTimeout how long one look at the inbox waits for a file that keeps changing before moving on
- * @param batchSize   rows committed to the outbox per transaction
+ * @param batchSize   rows committed per transaction while a file is read
  * @param reportInterval how often finished files are checked for a result report to write
  */
 @Validated
