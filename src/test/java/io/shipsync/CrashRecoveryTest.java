@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,12 +15,14 @@ import java.util.UUID;
 
 import io.shipsync.sandbox.Fault;
 import io.shipsync.sandbox.TribeMadeSandbox;
+import io.shipsync.webhook.WebhookClient;
 
 import org.junit.jupiter.api.Test;
 
 /**
  * Kills the service for real ({@code kill -9}) while it drains the outbox, with a status request applied by the
- * platform but not yet answered, then restarts it: every update must land exactly once.
+ * platform but not yet answered, then restarts it: every update must land exactly once. Likewise mid-file, and
+ * between acknowledging webhook events and processing them.
  */
 class CrashRecoveryTest extends ForkedServiceTest {
 
@@ -27,6 +30,7 @@ class CrashRecoveryTest extends ForkedServiceTest {
     private static final UUID STORE = UUID.fromString("5a000000-0000-4000-8000-0000000000c1");
     private static final int ORDERS = 30;
     private static final int IN_FLIGHT_AT_KILL = 10;
+    private static final String WEBHOOK_TOKEN = "wh-test-crash-token-1";
 
     @Test
     void every_update_lands_exactly_once_after_kill_9_mid_drain() throws Exception {
@@ -96,6 +100,40 @@ class CrashRecoveryTest extends ForkedServiceTest {
                 + "UNION ALL SELECT source_line FROM status_update)")).isEqualTo(rows);
     }
 
+    @Test
+    void every_acknowledged_event_is_processed_after_kill_9_before_processing() throws Exception {
+        startPlatform(API_KEY, STORE, 50, 50, Duration.ofSeconds(1));
+        var orders = new ArrayList<UUID>();
+        for (int i = 0; i < 10; i++) {
+            UUID order = UUID.randomUUID();
+            platform.addOrder(STORE, order, "started");
+            orders.add(order);
+        }
+        int port;
+        try (var socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+
+        // the first run stores and acknowledges events, and is killed before it processes any
+        service = startWebhookService("webhook-first", port, "1h");
+        await().atMost(Duration.ofSeconds(60)).until(() -> service.logged("Started ShipsyncApplication"));
+        var webhook = new WebhookClient(port);
+        for (UUID order : orders) {
+            var response = webhook.post(WebhookClient.orderCreated(order), "Content-Type", "application/json",
+                    "X-Webhook-Token", WEBHOOK_TOKEN);
+            assertThat(response.statusCode()).isEqualTo(200);
+        }
+        service.kill();
+        assertThat(query("SELECT COUNT(*) FROM webhook_event WHERE state = 'PENDING'")).isEqualTo(orders.size());
+
+        service = startWebhookService("webhook-second", 0, "100ms");
+        await().atMost(Duration.ofSeconds(60)).until(() -> orders.stream().allMatch(o -> applied(List.of(o)) == 1));
+
+        for (UUID order : orders) {
+            assertThat(platform.statusHistory(order)).as("emails for order %s", order).containsExactly("processing");
+        }
+    }
+
     /** Rows the service committed (waiting to join the queue, or in it), read once it no longer runs. */
     private long committedRows() throws Exception {
         return query("SELECT (SELECT COUNT(*) FROM accepted_row) + (SELECT COUNT(*) FROM status_update)");
@@ -112,6 +150,19 @@ class CrashRecoveryTest extends ForkedServiceTest {
 
     private int applied(List<UUID> orders) {
         return orders.stream().mapToInt(o -> platform.statusHistory(o).size()).sum();
+    }
+
+    private ForkedService startWebhookService(String run, int port, String pollInterval) throws IOException {
+        return ForkedService.start("crash-recovery-" + run, "256m", List.of(
+                "--server.port=" + port,
+                "--shipsync.data-dir=" + dataDir,
+                "--shipsync.inbox=" + dataDir.resolve("inbox"),
+                "--shipsync.tribemade.base-url=" + platform.baseUrl(),
+                "--shipsync.tribemade.api-key=" + API_KEY,
+                "--shipsync.status-updates.poll-interval=100ms",
+                "--shipsync.webhook.token=" + WEBHOOK_TOKEN,
+                "--shipsync.webhook.auto-status=processing",
+                "--shipsync.webhook.poll-interval=" + pollInterval));
     }
 
     private ForkedService startService(String run) throws IOException {

@@ -23,12 +23,15 @@ public final class ForkedService implements AutoCloseable {
     /**
      * @param name      names the log file, {@code target/<name>.log}, kept so a failing run can be understood
      * @param maxHeap   e.g. {@code 256m}
-     * @param arguments Spring Boot arguments such as {@code --shipsync.data-dir=...}
+     * @param arguments Spring Boot arguments such as {@code --shipsync.data-dir=...}; a random port unless one is given
      */
     public static ForkedService start(String name, String maxHeap, List<String> arguments) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         var command = new ArrayList<>(List.of(java, "-Xmx" + maxHeap, "-cp", System.getProperty("java.class.path"),
-                ShipsyncApplication.class.getName(), "--server.port=0", "--spring.main.banner-mode=off"));
+                ShipsyncApplication.class.getName(), "--spring.main.banner-mode=off"));
+        if (arguments.stream().noneMatch(a -> a.startsWith("--server.port="))) {
+            command.add("--server.port=0");
+        }
         command.addAll(arguments);
         Path log = Path.of("target", name + ".log");
         return new ForkedService(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start(),

@@ -29,7 +29,8 @@ class ShipsyncApplicationTest extends EndToEndTest {
     @Test
     void starts_every_route_from_the_routes_folder() {
         assertThat(camel.getRoutes()).extracting(Route::getRouteId).containsExactlyInAnyOrder(
-                "shipment-files", "shipment-rows-to-outbox", "shipment-reports", "status-dispatch", "read-order-ahead", "read-order", "deliver-status-update",
+                "shipment-files", "shipment-rows-to-outbox", "shipment-reports", "status-dispatch", "read-order-ahead",
+                "read-order", "deliver-status-update", "order-webhook", "order-events", "process-order-event",
                 "dead-letter");
         assertThat(camel.getRoutes()).allSatisfy(route ->
                 assertThat(camel.getRouteController().getRouteStatus(route.getRouteId()).isStarted()).isTrue());

@@ -8,7 +8,11 @@ import io.shipsync.dispatch.StatusDispatcher;
 import io.shipsync.dispatch.UpdateFailedException;
 import io.shipsync.outbox.Outbox;
 import io.shipsync.outbox.StatusUpdate;
+import io.shipsync.outbox.UpdateSource;
 import io.shipsync.outbox.UpdateState;
+import io.shipsync.webhook.OrderEvents;
+import io.shipsync.webhook.WebhookEvents;
+import io.shipsync.webhook.WebhookEvents.StoredEvent;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
@@ -19,8 +23,9 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * The dead-letter store: an update that failed for good is kept with its original row, source file and line,
- * attempts and last error, so a person can list, understand and replay it.
+ * The dead-letter store: an update that failed for good is kept with its original row, source file and line (or
+ * other source), attempts and last error, so a person can list, understand and replay it; so is a webhook event
+ * that could not be processed.
  */
 @Component("deadLetters")
 public class DeadLetters {
@@ -29,41 +34,64 @@ public class DeadLetters {
 
     private final JdbcClient jdbc;
     private final Outbox outbox;
+    private final WebhookEvents events;
     private final Clock clock;
 
-    public DeadLetters(JdbcClient jdbc, Outbox outbox, Clock clock) {
+    public DeadLetters(JdbcClient jdbc, Outbox outbox, WebhookEvents events, Clock clock) {
         this.jdbc = jdbc;
         this.outbox = outbox;
+        this.events = events;
         this.clock = clock;
     }
 
     /** Parks the update the dead-letter channel received, with the failure that sent it there. */
     @Transactional
-    public void park(@ExchangeProperty(StatusDispatcher.UPDATE_ID) Long updateId,
+    public void parkUpdate(@ExchangeProperty(StatusDispatcher.UPDATE_ID) long updateId,
             @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) {
-        if (updateId == null) {
-            log.error("A failure reached the dead-letter channel without an update to park", failure);
-            return;
-        }
         StatusUpdate update = outbox.find(updateId).orElseThrow();
         String reason = failure instanceof UpdateFailedException ? failure.getMessage()
                 : "shipsync failed while sending it: " + failure;
         String technical = failure instanceof UpdateFailedException failed ? failed.technicalDetail() : failure.toString();
         jdbc.sql("""
                         INSERT INTO dead_letter (update_id, store_key, order_id, target_status, tracking_url, source,
-                                                 source_file_name, source_line, attempts, reason, last_error, created_at)
+                                                 source_file_name, source_line, source_ref, attempts, reason,
+                                                 last_error, created_at)
                         VALUES (:update, :store, :order, :target, :url, :source,
-                                (SELECT file_name FROM ingested_file WHERE id = :file), :line, :attempts, :reason,
-                                :error, :now)""")
+                                (SELECT file_name FROM ingested_file WHERE id = :file), :line, :ref, :attempts,
+                                :reason, :error, :now)""")
                 .param("update", update.id()).param("store", update.storeKey()).param("order", update.orderId())
                 .param("target", update.targetStatus().wireName()).param("url", update.trackingUrl())
                 .param("source", update.source()).param("file", update.sourceFileId()).param("line", update.sourceLine())
+                .param("ref", update.sourceRef())
                 .param("attempts", update.attempts())
                 .param("reason", reason).param("error", technical)
                 .param("now", OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC))
                 .update();
         outbox.settle(update.id(), UpdateState.DEAD, reason);
-        log.warn("Dead letter: {} for order {} ({} line {}): {}", update.targetStatus(), update.orderId(),
-                update.source(), update.sourceLine(), reason);
+        log.warn("Dead letter: {} for order {} ({} {}): {}", update.targetStatus(), update.orderId(),
+                update.source(), update.sourceLine() != null ? "line " + update.sourceLine() : update.sourceRef(),
+                reason);
+    }
+
+    /**
+     * Parks a webhook event whose processing failed. Processing is one transaction, so nothing of it happened; a
+     * replay sets the event back to pending.
+     */
+    @Transactional
+    public void parkEvent(@ExchangeProperty(OrderEvents.EVENT_ID) long eventId,
+            @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) {
+        StoredEvent event = events.find(eventId).orElseThrow();
+        String reason = "shipsync failed while processing the order.created event: " + failure;
+        jdbc.sql("""
+                        INSERT INTO dead_letter (webhook_event_id, store_key, order_id, source, source_ref, attempts,
+                                                 reason, last_error, created_at)
+                        VALUES (:event, :store, :order, :source, :ref, 1, :reason, :error, :now)""")
+                .param("event", eventId).param("store", event.storeKey()).param("order", event.orderId())
+                .param("source", UpdateSource.WEBHOOK.wireName()).param("ref", "webhook event " + eventId)
+                .param("reason", Outbox.truncate(reason, 2000)).param("error", Outbox.truncate(failure.toString(), 4000))
+                .param("now", OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC))
+                .update();
+        events.markDead(eventId, Outbox.truncate(reason, 2000));
+        log.warn("Dead letter: webhook event {} for order {}: {}", eventId, event.orderId(), reason);
     }
 }

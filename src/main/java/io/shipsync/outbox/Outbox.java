@@ -15,6 +15,7 @@ import io.shipsync.order.OrderStatus;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.stereotype.Repository;
 
 /**
@@ -24,7 +25,7 @@ import org.springframework.stereotype.Repository;
 public class Outbox {
 
     private static final String COLUMNS = "id, store_key, order_id, target_status, tracking_url, source, source_file_id, "
-            + "source_line, state, sending_status, steps_sent, attempts, next_attempt_at, last_error";
+            + "source_line, source_ref, state, sending_status, steps_sent, attempts, next_attempt_at, last_error";
 
     private final JdbcClient jdbc;
     private final JdbcTemplate batches;
@@ -67,6 +68,28 @@ public class Outbox {
             }
         }
         return repeats;
+    }
+
+    /**
+     * Adds one update from a source other than a file, in the caller's transaction, so that it is added exactly when
+     * the caller's own record of having asked for it is committed.
+     *
+     * @param sourceRef what in the source asked for it, for a person reading the update later, e.g. "webhook event 17"
+     * @return the update's id
+     */
+    public long add(String storeKey, UUID orderId, OrderStatus target, String trackingUrl, UpdateSource source,
+            String sourceRef) {
+        OffsetDateTime now = now();
+        var key = new GeneratedKeyHolder();
+        jdbc.sql("""
+                        INSERT INTO status_update (store_key, order_id, target_status, tracking_url, source, source_ref,
+                                                   state, attempts, next_attempt_at, created_at, updated_at)
+                        VALUES (:store, :order, :target, :url, :source, :ref, 'PENDING', 0, :now, :now, :now)""")
+                .param("store", storeKey).param("order", orderId).param("target", target.wireName())
+                .param("url", trackingUrl).param("source", source.wireName()).param("ref", sourceRef)
+                .param("now", now)
+                .update(key, "id");
+        return key.getKeyAs(Long.class);
     }
 
     /** The line of a file that asked for the same order and status first. */
@@ -194,7 +217,7 @@ public class Outbox {
         return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
     }
 
-    static String truncate(String text, int max) {
+    public static String truncate(String text, int max) {
         return text == null || text.length() <= max ? text : text.substring(0, max - 1) + "…";
     }
 
@@ -209,6 +232,7 @@ public class Outbox {
                 rs.getString("source"),
                 (Long) rs.getObject("source_file_id", Long.class),
                 (Long) rs.getObject("source_line", Long.class),
+                rs.getString("source_ref"),
                 UpdateState.valueOf(rs.getString("state")),
                 sending == null ? null : OrderStatus.parse(sending).orElseThrow(),
                 rs.getString("steps_sent"),

@@ -8,6 +8,7 @@ import io.shipsync.order.OrderStatus;
 /**
  * One intended status change for one order, as the outbox holds it.
  *
+ * @param sourceRef     what asked for an update that did not come from a file, e.g. "webhook event 17"
  * @param sendingStatus the status of the request that may be out while the update is {@link UpdateState#SENDING}
  * @param stepsSent     statuses already applied on the way to the target, comma separated (filled-in steps)
  */
@@ -20,6 +21,7 @@ public record StatusUpdate(
         String source,
         Long sourceFileId,
         Long sourceLine,
+        String sourceRef,
         UpdateState state,
         OrderStatus sendingStatus,
         String stepsSent,

@@ -17,6 +17,7 @@ import java.util.UUID;
  * 00000000-0000-4000-8000-000000100003  processing
  * 00000000-0000-4000-8000-000000100004  dispatched  https://delhivery.com/track/DLVY100004
  * 00000000-0000-4000-8000-000000100005  delivered
+ * 00000000-0000-4000-8000-000000100006  started     (for trying the webhook: examples/shipments.csv leaves it alone)
  * 00000000-0000-4000-8000-000000900000  started     of ANOTHER store (5a4db0c5-0000-4000-8000-000000000002): 403
  * </pre>
  *
@@ -42,6 +43,7 @@ public record SandboxProperties(
             seed("00000000-0000-4000-8000-000000100003", "processing", null),
             seed("00000000-0000-4000-8000-000000100004", "dispatched", "https://delhivery.com/track/DLVY100004"),
             seed("00000000-0000-4000-8000-000000100005", "delivered", null),
+            seed("00000000-0000-4000-8000-000000100006", "started", null),
             new SeedOrder(UUID.fromString("00000000-0000-4000-8000-000000900000"), "started", null, OTHER_STORE_ID));
 
     public SandboxProperties {

@@ -40,7 +40,8 @@ class SandboxConfigurationTest {
                     .isEqualTo(new SandboxOrder(UUID.fromString("00000000-0000-4000-8000-000000100004"), SANDBOX_STORE,
                             "dispatched", "https://delhivery.com/track/DLVY100004"));
             assertThat(SandboxProperties.DEFAULT_SEED_ORDERS).extracting(SandboxProperties.SeedOrder::status)
-                    .containsExactly("started", "started", "started", "processing", "dispatched", "delivered", "started");
+                    .containsExactly("started", "started", "started", "processing", "dispatched", "delivered", "started",
+                            "started");
 
             assertThat(output).contains("TribeMade sandbox listening on " + sandbox.baseUrl())
                     .contains("00000000-0000-4000-8000-000000100005 delivered")

@@ -1,0 +1,70 @@
+package io.shipsync.webhook;
+
+import java.util.List;
+
+import io.shipsync.order.KnownOrders;
+import io.shipsync.order.OrderStatus;
+import io.shipsync.order.StatusTransitions;
+import io.shipsync.outbox.Outbox;
+import io.shipsync.outbox.UpdateSource;
+import io.shipsync.webhook.WebhookEvents.StoredEvent;
+
+import org.apache.camel.Body;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * What a stored order.created event does, away from the request that brought it: the order becomes known to
+ * shipsync, and with {@code shipsync.webhook.auto-status} it gets a status update through the outbox like any
+ * other. All of it is one transaction with marking the event processed, so it happens once.
+ */
+@Component("orderEvents")
+public class OrderEvents {
+
+    /** Exchange property naming the event being processed, for the dead-letter channel. */
+    public static final String EVENT_ID = "shipsyncEventId";
+
+    private static final Logger log = LoggerFactory.getLogger(OrderEvents.class);
+    private static final int BATCH = 500;
+
+    private final WebhookEvents events;
+    private final KnownOrders knownOrders;
+    private final Outbox outbox;
+    private final WebhookProperties properties;
+
+    public OrderEvents(WebhookEvents events, KnownOrders knownOrders, Outbox outbox, WebhookProperties properties) {
+        this.events = events;
+        this.knownOrders = knownOrders;
+        this.outbox = outbox;
+        this.properties = properties;
+    }
+
+    public List<Long> pending() {
+        return events.pending(BATCH);
+    }
+
+    @Transactional
+    public void process(@Body long eventId) {
+        if (!events.claim(eventId)) {
+            return;
+        }
+        StoredEvent event = events.find(eventId).orElseThrow();
+        knownOrders.learnCreated(event.storeKey(), event.orderId(), event.status(), event.storeId(),
+                event.orderedAt().toInstant());
+        OrderStatus known = knownOrders.status(event.storeKey(), event.orderId()).orElseThrow();
+        String detail = "order known as " + known;
+        OrderStatus auto = properties.autoStatus();
+        if (auto != null && StatusTransitions.next(known, auto, true, false) instanceof StatusTransitions.Send) {
+            long update = outbox.add(event.storeKey(), event.orderId(), auto, null, UpdateSource.WEBHOOK,
+                    "webhook event " + eventId);
+            detail += "; " + auto + " queued as update " + update;
+        } else if (auto != null) {
+            // the event came late: the order has moved on, and the update would only be refused
+            detail += "; " + auto + " not queued";
+        }
+        events.describe(eventId, detail);
+        log.debug("Webhook event {} for order {}: {}", eventId, event.orderId(), detail);
+    }
+}

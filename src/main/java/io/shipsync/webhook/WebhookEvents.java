@@ -1,0 +1,139 @@
+package io.shipsync.webhook;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import io.shipsync.order.OrderStatus;
+import io.shipsync.tribemade.TribeMadeProperties;
+
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The webhook events received, each stored once. Storing is the idempotent consumer: the unique key on
+ * (store, event type, order) makes a redelivery a no-op insert, in the database, so it holds across restarts and
+ * between instances, and an event is never stored apart from its dedupe key.
+ */
+@Repository
+public class WebhookEvents {
+
+    /** How the store went. */
+    public record Stored(long eventId, OrderCreatedEvent event, boolean duplicate, int deliveries) {
+    }
+
+    /** A stored event, for processing. */
+    public record StoredEvent(long id, String storeKey, UUID orderId, UUID storeId, OrderStatus status,
+            OffsetDateTime orderedAt, String state) {
+    }
+
+    private static final String STORE_KEY = TribeMadeProperties.STORE_KEY;
+
+    private final JdbcClient jdbc;
+    private final Clock clock;
+
+    public WebhookEvents(JdbcClient jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    /** Commits the event, or counts one more delivery of the one already stored. */
+    public Stored store(OrderCreatedEvent event) {
+        OffsetDateTime now = now();
+        var key = new GeneratedKeyHolder();
+        int inserted;
+        try {
+            inserted = jdbc.sql("""
+                            INSERT INTO webhook_event (store_key, event_type, order_id, platform_store_id, status,
+                                                       ordered_at, payload, state, deliveries, received_at,
+                                                       last_received_at)
+                            VALUES (:store, :type, :order, :storeId, :status, :orderedAt, :payload, 'PENDING', 1,
+                                    :now, :now)
+                            ON CONFLICT DO NOTHING""")
+                    .param("store", STORE_KEY).param("type", OrderCreatedEvent.TYPE).param("order", event.orderId())
+                    .param("storeId", event.storeId()).param("status", event.status().wireName())
+                    .param("orderedAt", event.orderedAt().atOffset(ZoneOffset.UTC))
+                    .param("payload", event.payload()).param("now", now)
+                    .update(key, "id");
+        } catch (DuplicateKeyException concurrentDelivery) {
+            // the same event arriving twice at the same moment: the other request's insert won
+            inserted = 0;
+        }
+        if (inserted == 1) {
+            return new Stored(key.getKeyAs(Long.class), event, false, 1);
+        }
+        jdbc.sql("""
+                        UPDATE webhook_event SET deliveries = deliveries + 1, last_received_at = :now
+                        WHERE store_key = :store AND event_type = :type AND order_id = :order""")
+                .param("now", now).param("store", STORE_KEY).param("type", OrderCreatedEvent.TYPE)
+                .param("order", event.orderId())
+                .update();
+        return jdbc.sql("""
+                        SELECT id, deliveries FROM webhook_event
+                        WHERE store_key = :store AND event_type = :type AND order_id = :order""")
+                .param("store", STORE_KEY).param("type", OrderCreatedEvent.TYPE).param("order", event.orderId())
+                .query((rs, row) -> new Stored(rs.getLong("id"), event, true, rs.getInt("deliveries")))
+                .single();
+    }
+
+    /** Events stored but not processed yet, oldest first. */
+    public List<Long> pending(int limit) {
+        return jdbc.sql("SELECT id FROM webhook_event WHERE state = 'PENDING' ORDER BY state, id LIMIT :limit")
+                .param("limit", limit)
+                .query(Long.class)
+                .list();
+    }
+
+    public Optional<StoredEvent> find(long id) {
+        return jdbc.sql("""
+                        SELECT id, store_key, order_id, platform_store_id, status, ordered_at, state
+                        FROM webhook_event WHERE id = :id""")
+                .param("id", id)
+                .query(WebhookEvents::toEvent)
+                .optional();
+    }
+
+    /**
+     * Claims a pending event for processing, in the caller's transaction: only one claim succeeds, so an event is
+     * processed once even if two processors see it.
+     */
+    public boolean claim(long id) {
+        return jdbc.sql("""
+                        UPDATE webhook_event SET state = 'PROCESSED', processed_at = :now
+                        WHERE id = :id AND state = 'PENDING'""")
+                .param("now", now()).param("id", id)
+                .update() == 1;
+    }
+
+    /** What processing did, for a person reading the event later. */
+    public void describe(long id, String detail) {
+        jdbc.sql("UPDATE webhook_event SET detail = :detail WHERE id = :id")
+                .param("detail", detail).param("id", id)
+                .update();
+    }
+
+    /** The event could not be processed: it is in the dead letters now. */
+    public void markDead(long id, String reason) {
+        jdbc.sql("UPDATE webhook_event SET state = 'DEAD', detail = :reason WHERE id = :id")
+                .param("reason", reason).param("id", id)
+                .update();
+    }
+
+    private OffsetDateTime now() {
+        return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+    }
+
+    private static StoredEvent toEvent(ResultSet rs, int row) throws SQLException {
+        return new StoredEvent(rs.getLong("id"), rs.getString("store_key"), rs.getObject("order_id", UUID.class),
+                rs.getObject("platform_store_id", UUID.class),
+                OrderStatus.parse(rs.getString("status")).orElseThrow(),
+                rs.getObject("ordered_at", OffsetDateTime.class), rs.getString("state"));
+    }
+}

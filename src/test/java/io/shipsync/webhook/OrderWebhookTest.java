@@ -1,0 +1,355 @@
+package io.shipsync.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import io.shipsync.EndToEndTest;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The order webhook through real HTTP on the running service, with a shared token and
+ * {@code auto-status: processing}: what it accepts, what it refuses and why, and that every acknowledged event is
+ * stored once and acted on once.
+ */
+class OrderWebhookTest extends EndToEndTest {
+
+    private static final String TOKEN = "wh-test-token-5f1c2a9e7b";
+    private static final String JSON = "application/json";
+
+    @LocalServerPort
+    private int port;
+
+    private WebhookClient webhook;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) throws Exception {
+        configure(registry, 20, 50);
+        registry.add("shipsync.webhook.token", () -> TOKEN);
+        registry.add("shipsync.webhook.auto-status", () -> "processing");
+        registry.add("shipsync.webhook.max-body-size", () -> "4KB");
+        registry.add("shipsync.webhook.poll-interval", () -> "100ms");
+    }
+
+    @BeforeEach
+    void client() {
+        webhook = new WebhookClient(port);
+    }
+
+    @Test
+    void an_event_is_stored_acknowledged_and_moves_the_new_order_to_processing() throws Exception {
+        UUID order = newOrder("started");
+
+        var response = webhook.post(WebhookClient.orderCreated(order), "Content-Type", JSON, "X-Webhook-Token", TOKEN);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith(JSON));
+        assertThat(response.body()).contains("\"status\":\"accepted\"").contains("\"event_id\":" + eventId(order));
+        await().atMost(Duration.ofSeconds(10)).until(() -> platform.statusHistory(order).size() == 1);
+        assertThat(platform.statusHistory(order)).containsExactly("processing");
+        assertThat(jdbc.sql("SELECT source || ' / ' || source_ref FROM status_update WHERE order_id = :o")
+                .param("o", order).query(String.class).single()).isEqualTo("webhook / webhook event " + eventId(order));
+        assertThat(jdbc.sql("SELECT platform_store_id FROM known_order WHERE order_id = :o").param("o", order)
+                .query(UUID.class).single()).isEqualTo(WebhookClient.PLATFORM_STORE);
+        assertThat(jdbc.sql("SELECT ordered_at FROM known_order WHERE order_id = :o").param("o", order)
+                .query(OffsetDateTime.class).single().toInstant())
+                .isEqualTo(OffsetDateTime.of(2024, 11, 16, 10, 30, 45, 123_456_000, ZoneOffset.UTC).toInstant());
+    }
+
+    @Test
+    void the_token_may_come_in_the_query_for_platforms_that_only_take_a_url() throws Exception {
+        UUID order = UUID.randomUUID();
+
+        var response = webhook.postWithQuery("?token=" + TOKEN, WebhookClient.orderCreated(order), "Content-Type", JSON);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(storedEvents(order)).isEqualTo(1);
+    }
+
+    @Test
+    void a_request_without_the_right_token_is_refused_and_nothing_is_stored() throws Exception {
+        UUID order = UUID.randomUUID();
+        String event = WebhookClient.orderCreated(order);
+
+        var missing = webhook.post(event, "Content-Type", JSON);
+        var wrong = webhook.post(event, "Content-Type", JSON, "X-Webhook-Token", TOKEN + "x");
+        var wrongInQuery = webhook.postWithQuery("?token=nope", event, "Content-Type", JSON);
+
+        assertThat(missing.statusCode()).isEqualTo(401);
+        assertThat(missing.body()).startsWith("{\"error\":").contains("token missing").contains("X-Webhook-Token");
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(wrong.body()).contains("token not accepted");
+        assertThat(wrongInQuery.statusCode()).isEqualTo(401);
+        assertThat(storedEvents(order)).isZero();
+    }
+
+    @Test
+    void the_answer_never_echoes_the_credentials() throws Exception {
+        var response = webhook.postWithQuery("?token=" + TOKEN, WebhookClient.orderCreated(UUID.randomUUID()),
+                "Content-Type", JSON, "X-Webhook-Token", TOKEN);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().map().toString()).doesNotContain(TOKEN);
+        assertThat(response.body()).doesNotContain(TOKEN);
+    }
+
+    @Test
+    void only_json_is_accepted() throws Exception {
+        UUID order = UUID.randomUUID();
+        String event = WebhookClient.orderCreated(order);
+
+        var text = webhook.post(event, "Content-Type", "text/plain", "X-Webhook-Token", TOKEN);
+        var form = webhook.post(event, "Content-Type", "application/x-www-form-urlencoded", "X-Webhook-Token", TOKEN);
+        var latin1 = webhook.post(event, "Content-Type", "application/json; charset=ISO-8859-1", "X-Webhook-Token", TOKEN);
+        var none = webhook.post(event, "X-Webhook-Token", TOKEN);
+        assertThat(storedEvents(order)).isZero();
+        var utf8 = webhook.post(event, "Content-Type", "application/json; charset=utf-8", "X-Webhook-Token", TOKEN);
+
+        assertThat(text.statusCode()).isEqualTo(415);
+        assertThat(text.body()).contains("application/json");
+        assertThat(form.statusCode()).isEqualTo(415);
+        assertThat(form.body()).startsWith("{\"error\":");
+        assertThat(none.statusCode()).isEqualTo(415);
+        assertThat(none.body()).contains("Content-Type is missing");
+        assertThat(latin1.statusCode()).isEqualTo(415);
+        assertThat(latin1.body()).contains("UTF-8");
+        assertThat(utf8.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void a_body_over_the_size_limit_is_refused_whether_or_not_it_declares_its_length() throws Exception {
+        UUID order = UUID.randomUUID();
+        String oversized = WebhookClient.orderCreated(order).replace("Please gift wrap", "x".repeat(5000));
+
+        var declared = webhook.post(oversized, "Content-Type", JSON, "X-Webhook-Token", TOKEN);
+        var chunked = webhook.postChunked(oversized.getBytes(), "Content-Type", JSON, "X-Webhook-Token", TOKEN);
+
+        assertThat(declared.statusCode()).isEqualTo(413);
+        assertThat(declared.body()).contains("max-body-size");
+        assertThat(chunked.statusCode()).isEqualTo(413);
+        assertThat(storedEvents(order)).isZero();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            not JSON                  | {"event": "order.created",                 | not valid JSON
+            not an object             | ["order.created"]                          | must be a JSON object
+            another event             | {"event": "order.updated"}                 | "order.updated" is not handled here
+            no event                  | {"order_id": "770e8400-e29b-41d4-a716-446655440789"} | event is missing
+            order_id not a UUID       | @order_id=12345                            | order_id must be a UUID
+            store_id missing          | @store_id=                                 | store_id is missing
+            created_at not a time     | @created_at=yesterday                      | created_at must be an ISO 8601 timestamp
+            unknown status            | @status=shipped                            | "shipped" is not an order status
+            two order_ids             | @duplicate                                 | Duplicate field
+            trailing data             | @trailing                                  | not valid JSON
+            empty body                | @empty                                     | body is empty
+            """)
+    void a_malformed_event_is_refused_with_a_reason(String name, String body, String reason) throws Exception {
+        UUID order = UUID.randomUUID();
+
+        var response = webhook.post(malformed(order, body), "Content-Type", JSON, "X-Webhook-Token", TOKEN);
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).startsWith("{\"error\":").contains(reason.replace("\"", "\\\""));
+        assertThat(storedEvents(order)).isZero();
+    }
+
+    @Test
+    void the_documented_nullable_fields_may_be_null() throws Exception {
+        UUID order = UUID.randomUUID();
+        String event = WebhookClient.orderCreated(order)
+                .replace("\"Slim Fit\"", "null").replace("\"L\"", "null").replace("\"Navy Blue\"", "null")
+                .replace("\"Please gift wrap\"", "null");
+
+        var response = webhook.post(event, "Content-Type", JSON, "X-Webhook-Token", TOKEN);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(storedEvents(order)).isEqualTo(1);
+    }
+
+    @Test
+    void only_post_is_served() throws Exception {
+        assertThat(webhook.get("X-Webhook-Token", TOKEN).statusCode()).isEqualTo(405);
+    }
+
+    @Test
+    void a_redelivered_event_is_acknowledged_every_time_and_acted_on_once() throws Exception {
+        UUID order = newOrder("started");
+        String event = WebhookClient.orderCreated(order);
+
+        var first = webhook.post(event, "Content-Type", JSON, "X-Webhook-Token", TOKEN);
+        var second = webhook.post(event, "Content-Type", JSON, "X-Webhook-Token", TOKEN);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "APPLIED".equals(updateState(order)));
+        var afterProcessing = webhook.post(event, "Content-Type", JSON, "X-Webhook-Token", TOKEN);
+
+        assertThat(List.of(first.statusCode(), second.statusCode(), afterProcessing.statusCode())).containsOnly(200);
+        assertThat(first.body()).contains("\"status\":\"accepted\"");
+        assertThat(second.body()).contains("\"status\":\"duplicate\"");
+        assertThat(afterProcessing.body()).contains("\"status\":\"duplicate\"");
+        assertThat(deliveries(order)).isEqualTo(3);
+        assertThat(updatesFor(order)).isEqualTo(1);
+        assertThat(platform.statusHistory(order)).containsExactly("processing");
+    }
+
+    @Test
+    void a_storm_of_twenty_concurrent_duplicates_is_stored_once_and_processed_once() throws Exception {
+        UUID order = newOrder("started");
+        String event = WebhookClient.orderCreated(order);
+        var responses = new ArrayList<Future<HttpResponse<String>>>();
+        var senders = Executors.newFixedThreadPool(20);
+        try {
+            for (int i = 0; i < 20; i++) {
+                Callable<HttpResponse<String>> send =
+                        () -> webhook.post(event, "Content-Type", JSON, "X-Webhook-Token", TOKEN);
+                responses.add(senders.submit(send));
+            }
+        } finally {
+            senders.shutdown();
+        }
+
+        var bodies = new ArrayList<String>();
+        for (var response : responses) {
+            assertThat(response.get().statusCode()).isEqualTo(200);
+            bodies.add(response.get().body());
+        }
+        assertThat(bodies).filteredOn(b -> b.contains("\"accepted\"")).hasSize(1);
+        assertThat(bodies).filteredOn(b -> b.contains("\"duplicate\"")).hasSize(19);
+        assertThat(storedEvents(order)).isEqualTo(1);
+        assertThat(deliveries(order)).isEqualTo(20);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "APPLIED".equals(updateState(order)));
+        assertThat(updatesFor(order)).isEqualTo(1);
+        assertThat(platform.statusHistory(order)).containsExactly("processing");
+    }
+
+    @Test
+    void the_customers_personal_data_is_not_kept() throws Exception {
+        UUID order = UUID.randomUUID();
+
+        webhook.post(WebhookClient.orderCreated(order), "Content-Type", JSON, "X-Webhook-Token", TOKEN);
+
+        String stored = jdbc.sql("SELECT payload FROM webhook_event WHERE order_id = :o").param("o", order)
+                .query(String.class).single();
+        assertThat(stored).contains(order.toString()).contains("\"quantity\":2").contains("Slim Fit")
+                .doesNotContain("Rahul").doesNotContain("rahul@example.com").doesNotContain("9876543210")
+                .doesNotContain("MG Road").doesNotContain("400001").doesNotContain("gift wrap");
+    }
+
+    @Test
+    void a_late_event_does_not_move_an_order_that_has_gone_further() throws Exception {
+        UUID order = newOrder("dispatched");
+        jdbc.sql("""
+                        INSERT INTO known_order (store_key, order_id, status, learned_from, updated_at)
+                        VALUES ('tribemade', :o, 'dispatched', 'UPDATE', CURRENT_TIMESTAMP)""")
+                .param("o", order).update();
+
+        webhook.post(WebhookClient.orderCreated(order), "Content-Type", JSON, "X-Webhook-Token", TOKEN);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> "PROCESSED".equals(eventState(order)));
+        assertThat(updatesFor(order)).isZero();
+        assertThat(jdbc.sql("SELECT status FROM known_order WHERE order_id = :o").param("o", order)
+                .query(String.class).single()).isEqualTo("dispatched");
+        assertThat(jdbc.sql("SELECT detail FROM webhook_event WHERE order_id = :o").param("o", order)
+                .query(String.class).single()).isEqualTo("order known as dispatched; processing not queued");
+    }
+
+    @Test
+    void an_event_the_database_cannot_take_is_answered_503_so_the_platform_sends_it_again() throws Exception {
+        UUID order = UUID.randomUUID();
+        String event = WebhookClient.orderCreated(order);
+        HttpResponse<String> unavailable;
+        jdbc.sql("ALTER TABLE webhook_event RENAME TO webhook_event_away").update();
+        try {
+            unavailable = webhook.post(event, "Content-Type", JSON, "X-Webhook-Token", TOKEN);
+        } finally {
+            jdbc.sql("ALTER TABLE webhook_event_away RENAME TO webhook_event").update();
+        }
+        var again = webhook.post(event, "Content-Type", JSON, "X-Webhook-Token", TOKEN);
+
+        assertThat(unavailable.statusCode()).isEqualTo(503);
+        assertThat(unavailable.body()).contains("not accepted, send it again");
+        assertThat(unavailable.headers().firstValue("Retry-After")).isPresent();
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(again.body()).contains("\"accepted\"");
+    }
+
+    @Test
+    void an_event_that_fails_while_processed_becomes_a_dead_letter() throws Exception {
+        UUID order = UUID.randomUUID();
+        jdbc.sql("ALTER TABLE known_order RENAME TO known_order_away").update();
+        try {
+            webhook.post(WebhookClient.orderCreated(order), "Content-Type", JSON, "X-Webhook-Token", TOKEN);
+            await().atMost(Duration.ofSeconds(10)).until(() -> "DEAD".equals(eventState(order)));
+        } finally {
+            jdbc.sql("ALTER TABLE known_order_away RENAME TO known_order").update();
+        }
+
+        assertThat(jdbc.sql("""
+                        SELECT d.source || ' / ' || d.source_ref FROM dead_letter d
+                        JOIN webhook_event e ON e.id = d.webhook_event_id WHERE e.order_id = :o""")
+                .param("o", order).query(String.class).single()).isEqualTo("webhook / webhook event " + eventId(order));
+        assertThat(jdbc.sql("SELECT reason FROM dead_letter WHERE order_id = :o").param("o", order)
+                .query(String.class).single()).contains("failed while processing the order.created event")
+                .containsIgnoringCase("known_order");
+        assertThat(updatesFor(order)).isZero();
+    }
+
+    private static String malformed(UUID order, String body) {
+        String event = WebhookClient.orderCreated(order);
+        return switch (body) {
+            case "@duplicate" -> event.replace("\"status\"", "\"order_id\": \"" + UUID.randomUUID() + "\", \"status\"");
+            case "@trailing" -> event + " {}";
+            case "@empty" -> "";
+            default -> body.startsWith("@") ? replaceField(event, body.substring(1)) : body;
+        };
+    }
+
+    /** {@code field=value} sets a top-level string field; {@code field=} removes it. */
+    private static String replaceField(String event, String assignment) {
+        String field = assignment.substring(0, assignment.indexOf('='));
+        String value = assignment.substring(assignment.indexOf('=') + 1);
+        String withoutField = event.replaceAll("\\s*\"" + field + "\": \"[^\"]*\",", "");
+        return value.isEmpty() ? withoutField
+                : withoutField.replace("\"event\"", "\"" + field + "\": \"" + value + "\", \"event\"");
+    }
+
+    private long storedEvents(UUID order) {
+        return jdbc.sql("SELECT COUNT(*) FROM webhook_event WHERE order_id = :o").param("o", order)
+                .query(Long.class).single();
+    }
+
+    private long eventId(UUID order) {
+        return jdbc.sql("SELECT id FROM webhook_event WHERE order_id = :o").param("o", order).query(Long.class).single();
+    }
+
+    private String eventState(UUID order) {
+        return jdbc.sql("SELECT state FROM webhook_event WHERE order_id = :o").param("o", order)
+                .query(String.class).optional().orElse(null);
+    }
+
+    private int deliveries(UUID order) {
+        return jdbc.sql("SELECT deliveries FROM webhook_event WHERE order_id = :o").param("o", order)
+                .query(Integer.class).single();
+    }
+
+    private long updatesFor(UUID order) {
+        return jdbc.sql("SELECT COUNT(*) FROM status_update WHERE order_id = :o").param("o", order)
+                .query(Long.class).single();
+    }
+}
