@@ -31,7 +31,7 @@ class ShipsyncApplicationTest extends EndToEndTest {
         assertThat(camel.getRoutes()).extracting(Route::getRouteId).containsExactlyInAnyOrder(
                 "shipment-files", "shipment-rows-to-outbox", "shipment-reports", "status-dispatch", "read-order-ahead",
                 "read-order", "deliver-status-update", "order-webhook", "order-events", "process-order-event",
-                "dead-letter");
+                "courier-sync", "sync-due-shipments", "poll-shipment", "dead-letter");
         assertThat(camel.getRoutes()).allSatisfy(route ->
                 assertThat(camel.getRouteController().getRouteStatus(route.getRouteId()).isStarted()).isTrue());
     }

@@ -4,6 +4,10 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
+import io.shipsync.courier.CourierTracking;
+import io.shipsync.courier.ShipmentNeedsPersonException;
+import io.shipsync.courier.TrackedShipments;
+import io.shipsync.courier.TrackedShipments.TrackedShipment;
 import io.shipsync.dispatch.StatusDispatcher;
 import io.shipsync.dispatch.UpdateFailedException;
 import io.shipsync.outbox.Outbox;
@@ -25,7 +29,7 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * The dead-letter store: an update that failed for good is kept with its original row, source file and line (or
  * other source), attempts and last error, so a person can list, understand and replay it; so is a webhook event
- * that could not be processed.
+ * that could not be processed, and a shipment whose delivery was not confirmed.
  */
 @Component("deadLetters")
 public class DeadLetters {
@@ -35,12 +39,14 @@ public class DeadLetters {
     private final JdbcClient jdbc;
     private final Outbox outbox;
     private final WebhookEvents events;
+    private final TrackedShipments shipments;
     private final Clock clock;
 
-    public DeadLetters(JdbcClient jdbc, Outbox outbox, WebhookEvents events, Clock clock) {
+    public DeadLetters(JdbcClient jdbc, Outbox outbox, WebhookEvents events, TrackedShipments shipments, Clock clock) {
         this.jdbc = jdbc;
         this.outbox = outbox;
         this.events = events;
+        this.shipments = shipments;
         this.clock = clock;
     }
 
@@ -71,6 +77,32 @@ public class DeadLetters {
         log.warn("Dead letter: {} for order {} ({} {}): {}", update.targetStatus(), update.orderId(),
                 update.source(), update.sourceLine() != null ? "line " + update.sourceLine() : update.sourceRef(),
                 reason);
+    }
+
+    /**
+     * Parks a tracked shipment whose following ended without a delivery (returned, an exception, too old, a courier
+     * that keeps failing): no order change was made, a person decides.
+     */
+    @Transactional
+    public void parkShipment(@ExchangeProperty(CourierTracking.SHIPMENT_ID) long shipmentId,
+            @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) {
+        TrackedShipment shipment = shipments.find(shipmentId).orElseThrow();
+        boolean expected = failure instanceof ShipmentNeedsPersonException;
+        String reason = expected ? failure.getMessage() : "shipsync failed while following the shipment: " + failure;
+        jdbc.sql("""
+                        INSERT INTO dead_letter (tracked_shipment_id, store_key, order_id, tracking_url, source, source_ref,
+                                                 attempts, reason, last_error, created_at)
+                        VALUES (:shipment, :store, :order, :url, :source, :ref, :attempts, :reason, :error, :now)""")
+                .param("shipment", shipmentId).param("store", shipment.storeKey()).param("order", shipment.orderId())
+                .param("url", shipment.trackingUrl()).param("source", UpdateSource.COURIER.wireName())
+                .param("ref", "shipment " + shipmentId + " (" + shipment.courier() + " AWB " + shipment.awb() + ")")
+                .param("attempts", shipment.polls()).param("reason", Outbox.truncate(reason, 2000))
+                .param("error", expected ? null : Outbox.truncate(failure.toString(), 4000))
+                .param("now", OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC))
+                .update();
+        shipments.stop(shipmentId, expected ? ((ShipmentNeedsPersonException) failure).shipmentState() : "FAILING",
+                reason);
+        log.warn("Dead letter: shipment {} of order {}: {}", shipmentId, shipment.orderId(), reason);
     }
 
     /**

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 
+import io.shipsync.courier.TrackedShipments;
 import io.shipsync.dispatch.DispatchGate.Budget;
 import io.shipsync.order.KnownOrders;
 import io.shipsync.order.OrderStatus;
@@ -46,6 +47,7 @@ public class StatusDispatcher {
 
     private final Outbox outbox;
     private final KnownOrders knownOrders;
+    private final TrackedShipments shipments;
     private final TribeMadeApi api;
     private final DispatchGate gate;
     private final RetryPolicy retries;
@@ -53,10 +55,12 @@ public class StatusDispatcher {
     private final TransactionTemplate transaction;
     private final Clock clock;
 
-    public StatusDispatcher(Outbox outbox, KnownOrders knownOrders, TribeMadeApi api, DispatchGate gate,
-            RetryPolicy retries, StatusUpdateProperties properties, TransactionTemplate transaction, Clock clock) {
+    public StatusDispatcher(Outbox outbox, KnownOrders knownOrders, TrackedShipments shipments, TribeMadeApi api,
+            DispatchGate gate, RetryPolicy retries, StatusUpdateProperties properties, TransactionTemplate transaction,
+            Clock clock) {
         this.outbox = outbox;
         this.knownOrders = knownOrders;
+        this.shipments = shipments;
         this.api = api;
         this.gate = gate;
         this.retries = retries;
@@ -122,6 +126,9 @@ public class StatusDispatcher {
                 knownOrders.remember(STORE_KEY, update.orderId(), status.get(), trackingUrl, KnownOrders.Source.PLATFORM);
                 if (update.state() == UpdateState.SENDING) {
                     if (status.get() == update.sendingStatus()) {
+                        if (status.get() == OrderStatus.DISPATCHED) {
+                            shipments.startTracking(STORE_KEY, update.orderId(), update.trackingUrl(), update.id());
+                        }
                         outbox.recordStepApplied(update.id(), update.sendingStatus());
                     } else {
                         outbox.backToPending(update.id());
@@ -160,9 +167,13 @@ public class StatusDispatcher {
             transaction.executeWithoutResult(tx -> {
                 knownOrders.remember(STORE_KEY, update.orderId(), sent,
                         sent == OrderStatus.DISPATCHED ? update.trackingUrl() : null, KnownOrders.Source.UPDATE);
+                String notFollowed = sent != OrderStatus.DISPATCHED ? null
+                        : shipments.startTracking(STORE_KEY, update.orderId(), update.trackingUrl(), update.id())
+                                .map(why -> " " + why).orElse(null);
                 if (sent == update.targetStatus()) {
                     String steps = update.hasSentSteps() ? update.stepsSent() + "," + sent.wireName() : sent.wireName();
-                    outbox.settle(update.id(), UpdateState.APPLIED, appliedDetail(sent, steps));
+                    outbox.settle(update.id(), UpdateState.APPLIED,
+                            appliedDetail(sent, steps) + (notFollowed == null ? "" : notFollowed));
                 } else {
                     outbox.recordStepApplied(update.id(), sent);
                 }

@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /** Where an update in the outbox came from. */
 public enum UpdateSource {
-    CSV, WEBHOOK;
+    CSV, WEBHOOK, COURIER;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

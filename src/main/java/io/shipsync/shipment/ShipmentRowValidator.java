@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
+import io.shipsync.courier.CourierCatalog;
 import io.shipsync.order.OrderStatus;
 
 import org.springframework.stereotype.Component;
