@@ -60,13 +60,13 @@ public record CourierCatalog(@DefaultValue Map<String, Courier> couriers) {
             return apiUrl != null && !apiUrl.isBlank();
         }
 
-        /** Why shipments of this courier are not polled, or empty when they are. */
+        /** Why shipments of this courier are not polled, to follow "courier x has", or empty when they are. */
         public Optional<String> whyNotPolled() {
             if (!hasApi()) {
-                return Optional.of("no tracking API is configured for it (api-url)");
+                return Optional.of("no tracking API configured (api-url)");
             }
             if (auth.isConfigured() && auth.secret().isBlank()) {
-                return Optional.of("its tracking API key is not set (auth.secret)");
+                return Optional.of("no tracking API key set (auth.secret)");
             }
             return Optional.empty();
         }

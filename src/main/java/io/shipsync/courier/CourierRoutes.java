@@ -58,6 +58,6 @@ class CourierRoutes implements CamelContextConfiguration {
                     api.getAuthority(), courier.maxRequests(), courier.period());
         });
         couriers.couriers().forEach((name, courier) -> courier.whyNotPolled().ifPresent(why ->
-                log.info("Courier {}: deliveries not followed, {}", name, why)));
+                log.info("Courier {}: deliveries not followed, it has {}", name, why)));
     }
 }

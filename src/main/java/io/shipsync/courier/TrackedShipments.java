@@ -52,7 +52,7 @@ public class TrackedShipments {
         }
         Optional<CourierCatalog.Recognised> recognised = couriers.recognise(trackingUrl);
         Optional<String> notPolled = recognised.isEmpty()
-                ? Optional.of("its tracking link matches no courier's tracking-url-template")
+                ? Optional.of("the tracking link matches no courier's tracking-url-template")
                 : couriers.courier(recognised.get().courier()).orElseThrow().whyNotPolled()
                         .map(why -> "courier " + recognised.get().courier() + " has " + why);
         OffsetDateTime now = now();

@@ -13,8 +13,8 @@ import java.io.UncheckedIOException;
 import java.util.stream.Collectors;
 
 /**
- * Runs the TribeMade sandbox inside the app under the {@code sandbox} profile, so the service can be demonstrated
- * end to end without TribeMade credentials.
+ * Runs the TribeMade sandbox and a courier sandbox inside the app under the {@code sandbox} profile, so the service
+ * can be demonstrated end to end without TribeMade or courier credentials.
  */
 @Configuration(proxyBeanMethods = false)
 @Profile("sandbox")
@@ -46,6 +46,26 @@ public class SandboxConfiguration {
                 .map(seed -> seed.id() + " " + seed.status()
                         + (seed.storeId() != null && !seed.storeId().equals(properties.storeId()) ? " (other store)" : ""))
                 .collect(Collectors.joining(", ")));
+        return sandbox;
+    }
+
+    /** A courier for the demo: the shipment examples/shipments.csv dispatches is delivered, as the courier tells it. */
+    @Bean(destroyMethod = "stop")
+    @Lazy(false)
+    CourierSandbox courierSandbox(SandboxProperties properties) {
+        CourierSandbox sandbox = CourierSandbox.builder().port(properties.courierPort())
+                .delhiveryToken(properties.delhiveryToken()).genericKey(properties.delhiveryToken()).build();
+        sandbox.delhivery(SandboxProperties.DEMO_DELIVERED_AWB, CourierSandbox.DelhiveryStatus.IN_TRANSIT,
+                "Bhiwandi_Mankoli_HB (Maharashtra)");
+        sandbox.delhivery(SandboxProperties.DEMO_DELIVERED_AWB, CourierSandbox.DelhiveryStatus.DELIVERED,
+                "Mumbai_Andheri_DC (Maharashtra)");
+        try {
+            sandbox.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Courier sandbox could not listen on 127.0.0.1:" + properties.courierPort(), e);
+        }
+        log.info("Courier sandbox (Delhivery tracking API) listening on {}; AWB {} is delivered", sandbox.baseUrl(),
+                SandboxProperties.DEMO_DELIVERED_AWB);
         return sandbox;
     }
 }

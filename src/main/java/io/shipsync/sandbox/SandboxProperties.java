@@ -25,13 +25,20 @@ import java.util.UUID;
  * @param apiKey     the key the sandbox store accepts
  * @param storeId    the sandbox store
  * @param seedOrders orders to start with; replaces the defaults above when given
+ * @param courierPort    port on 127.0.0.1 of the fake courier (Delhivery's tracking API), which reports
+ *                       {@value #DEMO_DELIVERED_AWB}, the AWB examples/shipments.csv dispatches, as delivered
+ * @param delhiveryToken the token the fake courier accepts
  */
 @ConfigurationProperties("shipsync.sandbox")
 public record SandboxProperties(
         @DefaultValue("8089") int port,
         @DefaultValue("tb-sand-box-demo") String apiKey,
         @DefaultValue(SandboxProperties.DEFAULT_STORE_ID) UUID storeId,
-        List<SeedOrder> seedOrders) {
+        List<SeedOrder> seedOrders,
+        @DefaultValue("8090") int courierPort,
+        @DefaultValue("dlv-sand-box-demo") String delhiveryToken) {
+
+    static final String DEMO_DELIVERED_AWB = "DLVY100001";
 
     static final String DEFAULT_STORE_ID = "5a4db0c5-0000-4000-8000-000000000001";
     static final UUID OTHER_STORE_ID = UUID.fromString("5a4db0c5-0000-4000-8000-000000000002");

@@ -44,10 +44,10 @@ class CourierCatalogTest {
     void only_couriers_with_an_api_and_its_key_are_polled() {
         assertThat(catalog.polled()).containsOnlyKeys("delhivery");
         assertThat(catalog.courier("bluedart").orElseThrow().whyNotPolled()).contains(
-                "no tracking API is configured for it (api-url)");
+                "no tracking API configured (api-url)");
         Courier withoutKey = new Courier(null, "https://x.example/{awb}", new Auth("X-Key", null, "", ""), 1,
                 Duration.ofSeconds(1), List.of("/s"), null, null, null, Map.of(TrackingState.DELIVERED, List.of("D")));
-        assertThat(withoutKey.whyNotPolled()).contains("its tracking API key is not set (auth.secret)");
+        assertThat(withoutKey.whyNotPolled()).contains("no tracking API key set (auth.secret)");
     }
 
     @Test

@@ -25,7 +25,7 @@ class SandboxConfigurationTest {
     private final ApplicationContextRunner sandboxProfile = new ApplicationContextRunner()
             .withUserConfiguration(SandboxConfiguration.class)
             .withInitializer(context -> context.getEnvironment().setActiveProfiles("sandbox"))
-            .withPropertyValues("shipsync.sandbox.port=0");
+            .withPropertyValues("shipsync.sandbox.port=0", "shipsync.sandbox.courier-port=0");
 
     private final HttpClient http = HttpClient.newHttpClient();
 
