@@ -14,7 +14,8 @@ import org.springframework.validation.annotation.Validated;
  * @param cron           when a run starts (Quartz cron, seconds first)
  * @param batchSize      shipments taken from the database at a time within a run
  * @param firstPollAfter how long after dispatch a shipment is first polled: nothing is delivered on day one
- * @param pollInterval   how long after a poll the next one is due, answered or not
+ * @param pollInterval   how long after a poll the next one is due; after failed polls in a row, twice, four times,
+ *                       then eight times as long
  * @param maxAge         a shipment not delivered this long after dispatch becomes a dead letter
  * @param maxFailures    consecutive failed polls (courier errors, unknown AWB, unmapped status) before a dead letter
  */

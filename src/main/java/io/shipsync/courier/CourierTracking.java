@@ -167,8 +167,14 @@ public class CourierTracking {
         });
     }
 
+    /**
+     * Counts the failure and backs off: the poll interval, doubled for each failure in a row up to eight times, so a
+     * courier that is down or an AWB it does not know yet is not asked as often as a shipment on its way.
+     */
     private void failedPoll(TrackedShipment shipment, String error) {
-        int failures = shipments.recordFailure(shipment.id(), error);
+        int failures = shipment.consecutiveFailures() + 1;
+        shipments.recordFailure(shipment.id(), error,
+                properties.pollInterval().multipliedBy(1L << Math.min(failures - 1, 3)));
         log.warn("Courier poll failed for order {} ({} of {} in a row): {}", shipment.orderId(), failures,
                 properties.maxFailures(), error);
         if (failures >= properties.maxFailures()) {

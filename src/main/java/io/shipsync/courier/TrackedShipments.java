@@ -3,6 +3,7 @@ package io.shipsync.courier;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -124,17 +125,17 @@ public class TrackedShipments {
                 .update();
     }
 
-    /** @return the failures in a row, this one included */
-    public int recordFailure(long id, String error) {
+    /** A failed poll: the next one waits {@code backoff} from now. */
+    public void recordFailure(long id, String error, Duration backoff) {
+        OffsetDateTime now = now();
         jdbc.sql("""
                         UPDATE tracked_shipment
                         SET polls = polls + 1, consecutive_failures = consecutive_failures + 1, last_error = :error,
-                            updated_at = :now
+                            next_poll_at = :next, updated_at = :now
                         WHERE id = :id""")
-                .param("error", Outbox.truncate(error, 2000)).param("now", now()).param("id", id)
+                .param("error", Outbox.truncate(error, 2000)).param("next", now.plus(backoff)).param("now", now)
+                .param("id", id)
                 .update();
-        return jdbc.sql("SELECT consecutive_failures FROM tracked_shipment WHERE id = :id").param("id", id)
-                .query(Integer.class).single();
     }
 
     /**
