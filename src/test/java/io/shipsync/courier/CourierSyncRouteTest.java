@@ -53,7 +53,7 @@ class CourierSyncRouteTest extends EndToEndTest {
         registry.add("shipsync.courier-sync.cron", () -> "0 0 0 1 1 ? 2099");
         registry.add("shipsync.courier-sync.first-poll-after", () -> "0s");
         registry.add("shipsync.courier-sync.poll-interval", () -> "1h");
-        registry.add("shipsync.courier-sync.max-failures", () -> "2");
+        registry.add("shipsync.courier-sync.max-failures", () -> "3");
         registry.add("shipsync.couriers.delhivery.api-url",
                 () -> courier.baseUrl() + "/api/v1/packages/json/?waybill={awb}");
         registry.add("shipsync.couriers.delhivery.auth.secret", () -> DELHIVERY_TOKEN);
@@ -153,14 +153,20 @@ class CourierSyncRouteTest extends EndToEndTest {
             assertThat(shipment(failing, "consecutive_failures")).isEqualTo("1");
         }
 
-        // next poll: the first two answer now; the unknown AWB fails a second time in a row: a dead letter
+        // next poll: the first two answer now; the unknown AWB fails a second time in a row and backs off to
+        // twice the poll interval (1h here), then after a third failure becomes a dead letter
         orders.subList(0, 3).forEach(this::makeDue);
         syncNow();
 
         assertThat(shipment(orders.get(0), "consecutive_failures")).isEqualTo("0");
         assertThat(shipment(orders.get(1), "tracking_state")).isEqualTo("in_transit");
+        assertThat(jdbc.sql("""
+                        SELECT DATEDIFF('MINUTE', CURRENT_TIMESTAMP, next_poll_at) FROM tracked_shipment
+                        WHERE order_id = :o""").param("o", orders.get(2)).query(Long.class).single()).isBetween(118L, 120L);
+        makeDue(orders.get(2));
+        syncNow();
         assertThat(shipment(orders.get(2), "state")).isEqualTo("FAILING");
-        assertThat(deadLetter(orders.get(2))).contains("Tracking failed 2 times in a row")
+        assertThat(deadLetter(orders.get(2))).contains("Tracking failed 3 times in a row")
                 .contains("No such waybill");
     }
 
