@@ -6,14 +6,11 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -33,9 +30,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -78,18 +72,9 @@ import java.util.regex.Pattern;
  *
  * <p>A handler must never just return without answering: the client would then hang until its own timeout.
  */
-public final class CourierSandbox implements AutoCloseable {
+public final class CourierSandbox extends LoopbackSandbox<CourierSandbox> {
 
     private static final Logger log = LoggerFactory.getLogger(CourierSandbox.class);
-
-    static {
-        // The JDK server writes headers and body in separate packets with Nagle's algorithm on: against the
-        // client's delayed ACK that stalls every answer by ~40 ms, which a real courier does not. Read once,
-        // when the JDK's server configuration is first loaded.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-    }
 
     /** The two answer shapes the sandbox serves. */
     public enum Courier { DELHIVERY, GENERIC }
@@ -107,7 +92,6 @@ public final class CourierSandbox implements AutoCloseable {
     private static final String GATEWAY_503_PAGE = "<html>\r\n<head><title>503 Service Temporarily Unavailable</title>"
             + "</head>\r\n<body>\r\n<center><h1>503 Service Temporarily Unavailable</h1></center>\r\n</body>\r\n</html>\r\n";
 
-    private final int requestedPort;
     private final Clock clock;
     private final String delhiveryToken;
     private final String genericKey;
@@ -122,11 +106,8 @@ public final class CourierSandbox implements AutoCloseable {
     private final List<CourierRequest> requests = new ArrayList<>();
     private Map<Courier, SlidingWindowRateLimiter> limiters;
 
-    private HttpServer server;
-    private ExecutorService executor;
-
     private CourierSandbox(Builder builder) {
-        this.requestedPort = builder.port;
+        super(builder.port, "courier-sandbox");
         this.clock = builder.clock;
         this.delhiveryToken = builder.delhiveryToken;
         this.genericKey = builder.genericKey;
@@ -136,53 +117,6 @@ public final class CourierSandbox implements AutoCloseable {
 
     public static Builder builder() {
         return new Builder();
-    }
-
-    // ---------------------------------------------------------------- lifecycle
-
-    /** Binds 127.0.0.1 and starts serving. A sandbox can be started once; after {@link #stop()} build a new one. */
-    public synchronized CourierSandbox start() throws IOException {
-        if (server != null) {
-            throw new IllegalStateException("a sandbox can only be started once");
-        }
-        HttpServer created = HttpServer.create(
-                new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), requestedPort), 0);
-        // Own threads: the default executor is the dispatcher thread, where one DELAY fault would stall every client.
-        AtomicInteger threadNumber = new AtomicInteger();
-        executor = Executors.newCachedThreadPool(runnable -> {
-            Thread thread = new Thread(runnable, "courier-sandbox-" + threadNumber.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
-        created.setExecutor(executor);
-        created.createContext("/", this::handle);
-        created.start();
-        server = created;
-        return this;
-    }
-
-    /** Stops at once: open connections are closed and answers held back by a DELAY fault are dropped. */
-    public synchronized void stop() {
-        if (server != null) {
-            server.stop(0);
-            executor.shutdownNow();
-        }
-    }
-
-    @Override
-    public void close() {
-        stop();
-    }
-
-    public synchronized int port() {
-        if (server == null) {
-            throw new IllegalStateException("sandbox not started");
-        }
-        return server.getAddress().getPort();
-    }
-
-    public String baseUrl() {
-        return "http://127.0.0.1:" + port();
     }
 
     // ---------------------------------------------------------------- test data
@@ -300,7 +234,8 @@ public final class CourierSandbox implements AutoCloseable {
 
     // ---------------------------------------------------------------- HTTP
 
-    private void handle(HttpExchange exchange) {
+    @Override
+    void handle(HttpExchange exchange) {
         try {
             exchange.getRequestBody().readAllBytes();
             Reply reply;

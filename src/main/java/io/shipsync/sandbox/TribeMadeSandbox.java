@@ -7,14 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,9 +28,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -58,18 +52,9 @@ import java.util.regex.Pattern;
  * the TCP connection without writing a byte (see the drop tests). A handler must never just return without
  * answering: the client would then hang until its own timeout.
  */
-public final class TribeMadeSandbox implements AutoCloseable {
+public final class TribeMadeSandbox extends LoopbackSandbox<TribeMadeSandbox> {
 
     private static final Logger log = LoggerFactory.getLogger(TribeMadeSandbox.class);
-
-    static {
-        // The JDK server writes headers and body in separate packets with Nagle's algorithm on: against the
-        // client's delayed ACK that stalls every answer by ~40 ms, which a real platform does not. Read once,
-        // when the JDK's server configuration is first loaded.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-    }
 
     private static final Pattern ORDER_PATH = Pattern.compile("/api/orders/([^/]+)");
     private static final Pattern STATUS_PATH = Pattern.compile("/api/orders/([^/]+)/status");
@@ -82,7 +67,6 @@ public final class TribeMadeSandbox implements AutoCloseable {
     private static final Set<String> FINAL_STATUSES = Set.of("delivered", "cancelled");
     private static final Set<String> FAULTABLE_METHODS = Set.of("GET", "PUT");
 
-    private final int requestedPort;
     private final Clock clock;
     private final SlidingWindowRateLimiter updateLimiter;
     private final SlidingWindowRateLimiter readLimiter;
@@ -96,11 +80,8 @@ public final class TribeMadeSandbox implements AutoCloseable {
     private final Map<String, Deque<Fault>> faultsByMethod = Map.of("GET", new ArrayDeque<>(), "PUT", new ArrayDeque<>());
     private final List<RecordedRequest> requests = new ArrayList<>();
 
-    private HttpServer server;
-    private ExecutorService executor;
-
     private TribeMadeSandbox(Builder builder) {
-        this.requestedPort = builder.port;
+        super(builder.port, "tribemade-sandbox");
         this.clock = builder.clock;
         this.updateLimiter = new SlidingWindowRateLimiter(builder.updateLimit, builder.updateWindow);
         this.readLimiter = new SlidingWindowRateLimiter(builder.readLimit, builder.readWindow);
@@ -108,53 +89,6 @@ public final class TribeMadeSandbox implements AutoCloseable {
 
     public static Builder builder() {
         return new Builder();
-    }
-
-    // ---------------------------------------------------------------- lifecycle
-
-    /** Binds 127.0.0.1 and starts serving. A sandbox can be started once; after {@link #stop()} build a new one. */
-    public synchronized TribeMadeSandbox start() throws IOException {
-        if (server != null) {
-            throw new IllegalStateException("a sandbox can only be started once");
-        }
-        HttpServer created = HttpServer.create(
-                new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), requestedPort), 0);
-        // Own threads: the default executor is the dispatcher thread, where one DELAY fault would stall every client.
-        AtomicInteger threadNumber = new AtomicInteger();
-        executor = Executors.newCachedThreadPool(runnable -> {
-            Thread thread = new Thread(runnable, "tribemade-sandbox-" + threadNumber.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
-        created.setExecutor(executor);
-        created.createContext("/", this::handle);
-        created.start();
-        server = created;
-        return this;
-    }
-
-    /** Stops at once: open connections are closed and answers held back by a DELAY fault are dropped. */
-    public synchronized void stop() {
-        if (server != null) {
-            server.stop(0);
-            executor.shutdownNow();
-        }
-    }
-
-    @Override
-    public void close() {
-        stop();
-    }
-
-    public synchronized int port() {
-        if (server == null) {
-            throw new IllegalStateException("sandbox not started");
-        }
-        return server.getAddress().getPort();
-    }
-
-    public String baseUrl() {
-        return "http://127.0.0.1:" + port();
     }
 
     // ---------------------------------------------------------------- test data
@@ -254,7 +188,8 @@ public final class TribeMadeSandbox implements AutoCloseable {
 
     // ---------------------------------------------------------------- HTTP
 
-    private void handle(HttpExchange exchange) {
+    @Override
+    void handle(HttpExchange exchange) {
         try {
             byte[] body = exchange.getRequestBody().readAllBytes();
             Reply reply;
