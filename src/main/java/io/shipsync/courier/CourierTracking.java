@@ -1,7 +1,6 @@
 package io.shipsync.courier;
 
 import java.io.IOException;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -147,9 +146,9 @@ public class CourierTracking {
     /** No HTTP answer: refused, timed out, or the connection dropped. */
     public void onConnectionFailure(Exchange exchange, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) {
         TrackedShipment shipment = shipment(exchange);
-        String host = URI.create(exchange.getMessage().getHeader(Exchange.HTTP_URI, String.class)).getHost();
-        failedPoll(shipment, "no answer from " + shipment.courier() + " (" + host + "): " + failure.getClass()
-                .getSimpleName());
+        String message = failure.getMessage();
+        failedPoll(shipment, "no answer from " + shipment.courier() + ": " + failure.getClass().getSimpleName()
+                + (message == null ? "" : " (" + message + ")"));
     }
 
     private void delivered(TrackedShipment shipment, TrackingAnswer.Known known) {

@@ -54,6 +54,9 @@ class CourierSyncRouteTest extends EndToEndTest {
         registry.add("shipsync.courier-sync.first-poll-after", () -> "0s");
         registry.add("shipsync.courier-sync.poll-interval", () -> "1h");
         registry.add("shipsync.courier-sync.max-failures", () -> "3");
+        // a courier that does not answer is given up on after 2 s here (20 s in config/application.yaml)
+        registry.add("camel.component.http.so-timeout", () -> "2000");
+        registry.add("camel.component.http.response-timeout", () -> "2000");
         registry.add("shipsync.couriers.delhivery.api-url",
                 () -> courier.baseUrl() + "/api/v1/packages/json/?waybill={awb}");
         registry.add("shipsync.couriers.delhivery.auth.secret", () -> DELHIVERY_TOKEN);
@@ -133,22 +136,25 @@ class CourierSyncRouteTest extends EndToEndTest {
     }
 
     @Test
-    void courier_errors_are_retried_at_the_next_poll_without_holding_up_other_shipments() throws Exception {
-        List<UUID> orders = dispatched("delhivery", "DLV4001", "DLV4002", "DLV4003", "DLV4004");
+    void courier_errors_and_timeouts_are_retried_at_the_next_poll_without_holding_up_other_shipments() throws Exception {
+        List<UUID> orders = dispatched("delhivery", "DLV4001", "DLV4002", "DLV4003", "DLV4004", "DLV4005");
         courier.delhivery("DLV4001", DelhiveryStatus.IN_TRANSIT, "Pune_Hub (Maharashtra)");
         courier.delhivery("DLV4002", DelhiveryStatus.IN_TRANSIT, "Pune_Hub (Maharashtra)");
         courier.delhivery("DLV4004", DelhiveryStatus.DELIVERED, "Pune_City (Maharashtra)");
+        courier.delhivery("DLV4005", DelhiveryStatus.IN_TRANSIT, "Pune_Hub (Maharashtra)");
         courier.fail("DLV4001", CourierFault.serverError(), 1);
         courier.fail("DLV4002", CourierFault.malformed(), 1);
         // DLV4003 is unknown to the courier
+        courier.fail("DLV4005", CourierFault.delay(Duration.ofSeconds(5)), 1);
 
         syncNow();
 
         assertThat(lastError(orders.get(0))).contains("HTTP 503");
         assertThat(lastError(orders.get(1))).contains("malformed JSON");
         assertThat(lastError(orders.get(2))).contains("No such waybill or Order Id found");
+        assertThat(lastError(orders.get(4))).contains("no answer from delhivery").contains("Timeout");
         await().atMost(Duration.ofSeconds(15)).until(() -> platform.statusHistory(orders.get(3)).contains("delivered"));
-        for (UUID failing : orders.subList(0, 3)) {
+        for (UUID failing : List.of(orders.get(0), orders.get(1), orders.get(2), orders.get(4))) {
             assertThat(shipment(failing, "state")).isEqualTo("POLLING");
             assertThat(shipment(failing, "consecutive_failures")).isEqualTo("1");
         }
