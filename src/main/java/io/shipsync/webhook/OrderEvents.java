@@ -18,7 +18,9 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * What a stored order.created event does, away from the request that brought it: the order becomes known to
  * shipsync, and with {@code shipsync.webhook.auto-status} it gets a status update through the outbox like any
- * other. All of it is one transaction with marking the event processed, so it happens once.
+ * other. All of it is in one transaction with marking the event processed, so it happens once. Events are processed
+ * a batch to a transaction, because every commit is a write to the database file and competes with the webhook's
+ * own commits; when a batch fails, its events are processed one by one, so only the failing one is a dead letter.
  */
 @Component("orderEvents")
 public class OrderEvents {
@@ -46,7 +48,16 @@ public class OrderEvents {
     }
 
     @Transactional
+    public void processAll(@Body List<Long> eventIds) {
+        eventIds.forEach(this::processOne);
+    }
+
+    @Transactional
     public void process(@Body long eventId) {
+        processOne(eventId);
+    }
+
+    private void processOne(long eventId) {
         if (!events.claim(eventId)) {
             return;
         }

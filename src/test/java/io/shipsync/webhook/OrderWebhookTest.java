@@ -310,6 +310,31 @@ class OrderWebhookTest extends EndToEndTest {
         assertThat(updatesFor(order)).isZero();
     }
 
+    @Test
+    void an_event_that_fails_does_not_hold_up_the_events_processed_with_it() throws Exception {
+        UUID first = newOrder("started");
+        UUID failing = newOrder("started");
+        UUID last = newOrder("started");
+        jdbc.sql("ALTER TABLE known_order ADD CONSTRAINT refuse_one_order CHECK (order_id <> CAST('" + failing
+                + "' AS UUID))").update();
+        try {
+            for (UUID order : List.of(first, failing, last)) {
+                webhook.post(WebhookClient.orderCreated(order), "Content-Type", JSON, "X-Webhook-Token", TOKEN);
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> "DEAD".equals(eventState(failing)));
+        } finally {
+            jdbc.sql("ALTER TABLE known_order DROP CONSTRAINT refuse_one_order").update();
+        }
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> "PROCESSED".equals(eventState(first))
+                && "PROCESSED".equals(eventState(last)));
+        assertThat(updatesFor(first)).isEqualTo(1);
+        assertThat(updatesFor(last)).isEqualTo(1);
+        assertThat(updatesFor(failing)).isZero();
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM dead_letter WHERE webhook_event_id IS NOT NULL AND order_id IN (:orders)")
+                .param("orders", List.of(first, failing, last)).query(Long.class).single()).isEqualTo(1);
+    }
+
     private static String malformed(UUID order, String body) {
         String event = WebhookClient.orderCreated(order);
         return switch (body) {
