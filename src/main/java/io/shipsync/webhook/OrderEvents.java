@@ -1,5 +1,6 @@
 package io.shipsync.webhook;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import io.shipsync.order.KnownOrders;
@@ -29,7 +30,10 @@ public class OrderEvents {
     public static final String EVENT_ID = "shipsyncEventId";
 
     private static final Logger log = LoggerFactory.getLogger(OrderEvents.class);
-    private static final int BATCH = 500;
+    private static final int PER_POLL = 500;
+    // one transaction per event kept processing seconds behind at 500 events/s; 500 per transaction made the
+    // webhook's own commits wait behind them (p99 46 ms at 500 requests/s in the webhook benchmark, 37 ms with 50)
+    private static final int PER_TRANSACTION = 50;
 
     private final WebhookEvents events;
     private final KnownOrders knownOrders;
@@ -43,8 +47,14 @@ public class OrderEvents {
         this.properties = properties;
     }
 
-    public List<Long> pending() {
-        return events.pending(BATCH);
+    /** The events waiting to be processed, oldest first, in batches of one transaction each. */
+    public List<List<Long>> pending() {
+        List<Long> pending = events.pending(PER_POLL);
+        var batches = new ArrayList<List<Long>>();
+        for (int from = 0; from < pending.size(); from += PER_TRANSACTION) {
+            batches.add(pending.subList(from, Math.min(from + PER_TRANSACTION, pending.size())));
+        }
+        return batches;
     }
 
     @Transactional
