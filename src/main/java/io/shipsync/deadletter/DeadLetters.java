@@ -52,8 +52,12 @@ public class DeadLetters {
 
     /** Parks the update the dead-letter channel received, with the failure that sent it there. */
     @Transactional
-    public void parkUpdate(@ExchangeProperty(StatusDispatcher.UPDATE_ID) long updateId,
+    public void parkUpdate(@ExchangeProperty(StatusDispatcher.UPDATE_ID) Long updateId,
             @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) {
+        if (updateId == null) {
+            log.error("A failure reached the dead-letter channel with nothing to park", failure);
+            return;
+        }
         StatusUpdate update = outbox.find(updateId).orElseThrow();
         String reason = failure instanceof UpdateFailedException ? failure.getMessage()
                 : "shipsync failed while sending it: " + failure;

@@ -412,16 +412,6 @@ public final class CourierSandbox extends LoopbackSandbox<CourierSandbox> {
         }
     }
 
-    private static boolean sleep(Duration delay) {
-        try {
-            Thread.sleep(delay.toMillis());
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
     /** First value of each parameter, decoded. */
     private static Map<String, String> queryParameters(String rawQuery) {
         Map<String, String> parameters = new HashMap<>();

@@ -3,6 +3,7 @@ package io.shipsync.sandbox;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -85,5 +86,16 @@ abstract class LoopbackSandbox<S extends LoopbackSandbox<S>> implements AutoClos
 
     public String baseUrl() {
         return "http://127.0.0.1:" + port();
+    }
+
+    /** Holds an answer back (a DELAY fault); false when the sandbox stopped meanwhile, so the answer is dropped. */
+    static boolean sleep(Duration delay) {
+        try {
+            Thread.sleep(delay.toMillis());
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 }

@@ -361,16 +361,6 @@ public final class TribeMadeSandbox extends LoopbackSandbox<TribeMadeSandbox> {
         }
     }
 
-    private static boolean sleep(Duration delay) {
-        try {
-            Thread.sleep(delay.toMillis());
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
     private StoredOrder requireOrder(UUID orderId) {
         StoredOrder order = orders.get(orderId);
         if (order == null) {

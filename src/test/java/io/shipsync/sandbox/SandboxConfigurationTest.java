@@ -43,6 +43,13 @@ class SandboxConfigurationTest {
                     .containsExactly("started", "started", "started", "processing", "dispatched", "delivered", "started",
                             "started");
 
+            // the courier of the demo reports the AWB examples/shipments.csv dispatches as delivered
+            CourierSandbox courier = context.getBean(CourierSandbox.class);
+            HttpResponse<String> tracking = http.send(HttpRequest.newBuilder(URI.create(courier.baseUrl()
+                            + "/api/v1/packages/json/?waybill=DLVY100001"))
+                    .header("Authorization", "Token dlv-sand-box-demo").build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(tracking.body()).contains("\"StatusType\":\"DL\"").contains("\"Status\":\"Delivered\"");
+
             assertThat(output).contains("TribeMade sandbox listening on " + sandbox.baseUrl())
                     .contains("00000000-0000-4000-8000-000000100005 delivered")
                     .contains("00000000-0000-4000-8000-000000900000 started (other store)")
