@@ -18,9 +18,11 @@ class DatabaseConfiguration {
     /**
      * PostgreSQL mode keeps the SQL portable. WRITE_DELAY=0 writes every commit to the file at once: H2's default
      * keeps commits in memory for half a second, and "commit, then acknowledge" must survive a kill -9.
+     * DB_CLOSE_ON_EXIT=FALSE leaves closing to Spring, after the routes have stopped: H2's own shutdown hook would
+     * close the database under routes still finishing their work.
      */
     static final String EMBEDDED_URL =
-            "jdbc:h2:file:%s;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0";
+            "jdbc:h2:file:%s;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
 
     @Bean
     @ConfigurationProperties("spring.datasource.hikari")

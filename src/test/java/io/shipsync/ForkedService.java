@@ -23,7 +23,8 @@ public final class ForkedService implements AutoCloseable {
     /**
      * @param name      names the log file, {@code target/<name>.log}, kept so a failing run can be understood
      * @param maxHeap   e.g. {@code 256m}
-     * @param arguments Spring Boot arguments such as {@code --shipsync.data-dir=...}; a random port unless one is given
+     * @param arguments Spring Boot arguments such as {@code --shipsync.data-dir=...}; random ports (service and
+     *                  management) unless given
      */
     public static ForkedService start(String name, String maxHeap, List<String> arguments) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -31,6 +32,9 @@ public final class ForkedService implements AutoCloseable {
                 ShipsyncApplication.class.getName(), "--spring.main.banner-mode=off"));
         if (arguments.stream().noneMatch(a -> a.startsWith("--server.port="))) {
             command.add("--server.port=0");
+        }
+        if (arguments.stream().noneMatch(a -> a.startsWith("--management.server.port="))) {
+            command.add("--management.server.port=0");
         }
         command.addAll(arguments);
         Path log = Path.of("target", name + ".log");

@@ -42,20 +42,26 @@ public class TrackedShipments {
         this.clock = clock;
     }
 
-    /**
-     * Starts following an order the platform just confirmed as dispatched, in the caller's transaction.
-     *
-     * @return why its delivery will not be followed, for the update's detail; empty when it will be
-     */
-    public Optional<String> startTracking(String storeKey, UUID orderId, String trackingUrl, long dispatchUpdateId) {
-        if (trackingUrl == null) {
-            return Optional.empty();
-        }
+    /** Why a shipment dispatched with this tracking link will not be followed, for the update's detail, if it will not. */
+    public Optional<String> whyNotFollowed(String trackingUrl) {
+        return notPolled(trackingUrl).map(why -> "Delivery is not followed: " + why + ".");
+    }
+
+    private Optional<String> notPolled(String trackingUrl) {
         Optional<CourierCatalog.Recognised> recognised = couriers.recognise(trackingUrl);
-        Optional<String> notPolled = recognised.isEmpty()
+        return recognised.isEmpty()
                 ? Optional.of("the tracking link matches no courier's tracking-url-template")
                 : couriers.courier(recognised.get().courier()).orElseThrow().whyNotPolled()
                         .map(why -> "courier " + recognised.get().courier() + " has " + why);
+    }
+
+    /** Starts following an order the platform confirmed as dispatched; once per order. */
+    public void startTracking(String storeKey, UUID orderId, String trackingUrl, long dispatchUpdateId) {
+        if (trackingUrl == null) {
+            return;
+        }
+        Optional<CourierCatalog.Recognised> recognised = couriers.recognise(trackingUrl);
+        Optional<String> notPolled = notPolled(trackingUrl);
         OffsetDateTime now = now();
         int added = jdbc.sql("""
                         INSERT INTO tracked_shipment (store_key, order_id, tracking_url, courier, awb, dispatch_update_id,
@@ -75,7 +81,6 @@ public class TrackedShipments {
             log.info("Order {} dispatched with {}: its delivery is not followed, {}", orderId, trackingUrl,
                     notPolled.get());
         }
-        return notPolled.map(why -> "Delivery is not followed: " + why + ".");
     }
 
     /**

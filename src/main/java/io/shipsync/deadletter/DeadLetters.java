@@ -10,6 +10,7 @@ import io.shipsync.courier.TrackedShipments;
 import io.shipsync.courier.TrackedShipments.TrackedShipment;
 import io.shipsync.dispatch.StatusDispatcher;
 import io.shipsync.dispatch.UpdateFailedException;
+import io.shipsync.order.KnownOrders;
 import io.shipsync.outbox.Outbox;
 import io.shipsync.outbox.StatusUpdate;
 import io.shipsync.outbox.UpdateSource;
@@ -40,14 +41,31 @@ public class DeadLetters {
     private final Outbox outbox;
     private final WebhookEvents events;
     private final TrackedShipments shipments;
+    private final KnownOrders knownOrders;
     private final Clock clock;
 
-    public DeadLetters(JdbcClient jdbc, Outbox outbox, WebhookEvents events, TrackedShipments shipments, Clock clock) {
+    public DeadLetters(JdbcClient jdbc, Outbox outbox, WebhookEvents events, TrackedShipments shipments,
+            KnownOrders knownOrders, Clock clock) {
         this.jdbc = jdbc;
         this.outbox = outbox;
         this.events = events;
         this.shipments = shipments;
+        this.knownOrders = knownOrders;
         this.clock = clock;
+    }
+
+    /**
+     * A failure that is no fault of the update, event or shipment (the database was busy, the service is stopping):
+     * nothing is parked; it stays where it is in the database and is taken up again on a later run.
+     */
+    public void leaveForLater(@ExchangeProperty(StatusDispatcher.UPDATE_ID) Long updateId,
+            @ExchangeProperty(OrderEvents.EVENT_ID) Long eventId,
+            @ExchangeProperty(CourierTracking.SHIPMENT_ID) Long shipmentId,
+            @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) {
+        String what = updateId != null ? "Status update " + updateId
+                : eventId != null ? "Webhook event " + eventId
+                : shipmentId != null ? "Shipment " + shipmentId : "The work in hand";
+        log.warn("{} is left as it is and taken up again later: {}", what, failure.toString());
     }
 
     /** Parks the update the dead-letter channel received, with the failure that sent it there. */
@@ -59,9 +77,16 @@ public class DeadLetters {
             return;
         }
         StatusUpdate update = outbox.find(updateId).orElseThrow();
-        String reason = failure instanceof UpdateFailedException ? failure.getMessage()
-                : "shipsync failed while sending it: " + failure;
-        String technical = failure instanceof UpdateFailedException failed ? failed.technicalDetail() : failure.toString();
+        if (update.state().isFinal()) {
+            // the failure came after the update's outcome was recorded (a follow-up): that outcome stands
+            log.error("Status update {} is already {}; a later step failed: {}", update.id(), update.state(),
+                    failure.toString());
+            return;
+        }
+        String reason = Outbox.truncate(failure instanceof UpdateFailedException ? failure.getMessage()
+                : "shipsync failed while sending it: " + failure, 2000);
+        String technical = Outbox.truncate(
+                failure instanceof UpdateFailedException failed ? failed.technicalDetail() : failure.toString(), 4000);
         jdbc.sql("""
                         INSERT INTO dead_letter (update_id, store_key, order_id, target_status, tracking_url, source,
                                                  source_file_name, source_line, source_ref, attempts, reason,
@@ -78,6 +103,7 @@ public class DeadLetters {
                 .param("now", OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC))
                 .update();
         outbox.settle(update.id(), UpdateState.DEAD, reason);
+        knownOrders.doubt(update.storeKey(), update.orderId());
         log.warn("Dead letter: {} for order {} ({} {}): {}", update.targetStatus(), update.orderId(),
                 update.source(), update.sourceLine() != null ? "line " + update.sourceLine() : update.sourceRef(),
                 reason);
@@ -105,7 +131,8 @@ public class DeadLetters {
                 .param("now", OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC))
                 .update();
         shipments.stop(shipmentId, expected ? ((ShipmentNeedsPersonException) failure).shipmentState() : "FAILING",
-                reason);
+                Outbox.truncate(reason, 2000));
+        knownOrders.doubt(shipment.storeKey(), shipment.orderId());
         log.warn("Dead letter: shipment {} of order {}: {}", shipmentId, shipment.orderId(), reason);
     }
 
@@ -128,6 +155,7 @@ public class DeadLetters {
                 .param("now", OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC))
                 .update();
         events.markDead(eventId, Outbox.truncate(reason, 2000));
+        knownOrders.doubt(event.storeKey(), event.orderId());
         log.warn("Dead letter: webhook event {} for order {}: {}", eventId, event.orderId(), reason);
     }
 }

@@ -7,6 +7,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,7 +30,8 @@ import org.springframework.stereotype.Component;
  * the time from permit to arrival varies by a few milliseconds, enough for one request too many in a window. A
  * request arrives before its answer comes back, so the gate lets the next request go only once {@code period} has
  * passed since the answer {@code max-requests} answers ago: however the latency varies, no window of the platform's
- * holds more than {@code max-requests}.
+ * holds more than {@code max-requests}. Those answer times are kept in the database too, so a crash and a quick
+ * restart cannot put a second set of requests into the platform's current window.
  */
 @Component
 public class DispatchGate {
@@ -59,13 +61,47 @@ public class DispatchGate {
         this.limits = Map.of(
                 Budget.STATUS_UPDATES, new Limit(updates.maxRequests(), updates.period()),
                 Budget.ORDER_READS, new Limit(platform.orderReads().maxRequests(), platform.orderReads().period()));
-        // a restart may come with a corrected key: try it again instead of trusting an old 401
+        Instant now = clock.instant();
+        // a restart may come with a corrected key: try it again at once instead of trusting an old 401, and so do the
+        // updates that waited for the key
+        jdbc.sql("""
+                        UPDATE status_update SET next_attempt_at = :now
+                        WHERE state = 'PENDING' AND next_attempt_at > :now
+                          AND next_attempt_at <= (SELECT MAX(g.closed_until) FROM dispatch_gate g
+                                                  WHERE g.auth_failed AND g.store_key LIKE status_update.store_key || '/%')""")
+                .param("now", now.atOffset(ZoneOffset.UTC))
+                .update();
         jdbc.sql("UPDATE dispatch_gate SET auth_failed = FALSE, closed_until = NULL WHERE auth_failed").update();
         jdbc.sql("SELECT store_key, closed_until, auth_failed, reason FROM dispatch_gate WHERE closed_until IS NOT NULL")
                 .query((rs, row) -> Map.entry(rs.getString(1), new Closed(
                         rs.getObject(2, OffsetDateTime.class).toInstant(), rs.getBoolean(3), rs.getString(4))))
                 .list()
                 .forEach(e -> gates.put(e.getKey(), e.getValue()));
+        restoreWindows(now);
+    }
+
+    /**
+     * The requests of the last period, as the platform may still count them: the answers recorded before the stop,
+     * and the status updates that were out when it came (SENDING, marked right before their request left).
+     */
+    private void restoreWindows(Instant now) {
+        for (Budget budget : Budget.values()) {
+            Instant since = now.minus(limits.get(budget).period());
+            jdbc.sql("""
+                            SELECT budget_key, answered_at FROM request_window
+                            WHERE answered_at > :since AND budget_key LIKE :suffix ORDER BY answered_at""")
+                    .param("since", since.atOffset(ZoneOffset.UTC)).param("suffix", "%/" + keyName(budget))
+                    .query((rs, row) -> Map.entry(rs.getString(1), rs.getObject(2, OffsetDateTime.class).toInstant()))
+                    .list()
+                    .forEach(answer -> remember(answer.getKey(), budget, answer.getValue()));
+        }
+        Instant since = now.minus(limits.get(Budget.STATUS_UPDATES).period());
+        jdbc.sql("SELECT store_key, updated_at FROM status_update WHERE state = 'SENDING' AND updated_at > :since")
+                .param("since", since.atOffset(ZoneOffset.UTC))
+                .query((rs, row) -> Map.entry(rs.getString(1), rs.getObject(2, OffsetDateTime.class).toInstant()))
+                .list()
+                .forEach(sent -> remember(key(sent.getKey(), Budget.STATUS_UPDATES), Budget.STATUS_UPDATES,
+                        sent.getValue()));
     }
 
     /** Until when requests of this kind must wait, if they must. */
@@ -82,9 +118,20 @@ public class DispatchGate {
 
     /** A request of this kind got its answer, or failed, now: it counts in the platform's window until then. */
     public void answered(String storeKey, Budget budget) {
-        Deque<Instant> times = answered.computeIfAbsent(key(storeKey, budget), k -> new ArrayDeque<>());
+        Instant now = clock.instant();
+        String key = key(storeKey, budget);
+        remember(key, budget, now);
+        jdbc.sql("INSERT INTO request_window (budget_key, answered_at) VALUES (:key, :at)")
+                .param("key", key).param("at", now.atOffset(ZoneOffset.UTC)).update();
+        jdbc.sql("DELETE FROM request_window WHERE budget_key = :key AND answered_at < :since")
+                .param("key", key).param("since", now.minus(limits.get(budget).period()).atOffset(ZoneOffset.UTC))
+                .update();
+    }
+
+    private void remember(String key, Budget budget, Instant at) {
+        Deque<Instant> times = answered.computeIfAbsent(key, k -> new ArrayDeque<>());
         synchronized (times) {
-            times.addLast(clock.instant());
+            times.addLast(at);
             while (times.size() > limits.get(budget).requests()) {
                 times.removeFirst();
             }
@@ -193,6 +240,10 @@ public class DispatchGate {
     }
 
     private static String key(String storeKey, Budget budget) {
-        return storeKey + "/" + budget.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        return storeKey + "/" + keyName(budget);
+    }
+
+    private static String keyName(Budget budget) {
+        return budget.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }

@@ -31,4 +31,15 @@ public class RetryPolicy {
         long delay = capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
         return clock.instant().plus(Duration.ofMillis(delay));
     }
+
+    /** A duration as people write it: 24h, 1h30m, 45s. */
+    static String readable(Duration duration) {
+        long seconds = duration.toSeconds();
+        if (seconds < 60) {
+            return seconds + "s";
+        }
+        long hours = seconds / 3600;
+        long minutes = seconds % 3600 / 60;
+        return (hours > 0 ? hours + "h" : "") + (minutes > 0 || hours == 0 ? minutes + "m" : "");
+    }
 }

@@ -3,12 +3,16 @@ package io.shipsync.dispatch;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
 import io.shipsync.courier.TrackedShipments;
 import io.shipsync.dispatch.DispatchGate.Budget;
+import io.shipsync.dispatch.PlatformCircuit.Wait;
 import io.shipsync.order.KnownOrders;
+import io.shipsync.order.KnownOrders.KnownOrder;
 import io.shipsync.order.OrderStatus;
 import io.shipsync.order.StatusTransitions;
 import io.shipsync.outbox.Outbox;
@@ -20,6 +24,8 @@ import io.shipsync.tribemade.TribeMadeProperties;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -43,26 +49,38 @@ public class StatusDispatcher {
 
     private static final String SEND_STATUS = "shipsyncSendStatus";
     private static final String READ_AHEAD = "shipsyncReadAhead";
+    /** This exchange acted on a current status of the order: the update's later steps need no new read. */
+    private static final String ORDER_CHECKED = "shipsyncOrderChecked";
     private static final String STORE_KEY = TribeMadeProperties.STORE_KEY;
+    private static final String PLATFORM = "TribeMade";
+    /**
+     * How long a status shipsync itself applied is trusted without reading the order again: the next update of the
+     * same order right behind it; anything older may have been changed in the store's dashboard.
+     */
+    static final Duration OWN_UPDATE_TRUSTED_FOR = Duration.ofSeconds(10);
+
+    private static final Logger log = LoggerFactory.getLogger(StatusDispatcher.class);
 
     private final Outbox outbox;
     private final KnownOrders knownOrders;
     private final TrackedShipments shipments;
     private final TribeMadeApi api;
     private final DispatchGate gate;
+    private final PlatformCircuit circuit;
     private final RetryPolicy retries;
     private final StatusUpdateProperties properties;
     private final TransactionTemplate transaction;
     private final Clock clock;
 
     public StatusDispatcher(Outbox outbox, KnownOrders knownOrders, TrackedShipments shipments, TribeMadeApi api,
-            DispatchGate gate, RetryPolicy retries, StatusUpdateProperties properties, TransactionTemplate transaction,
-            Clock clock) {
+            DispatchGate gate, PlatformCircuit circuit, RetryPolicy retries, StatusUpdateProperties properties,
+            TransactionTemplate transaction, Clock clock) {
         this.outbox = outbox;
         this.knownOrders = knownOrders;
         this.shipments = shipments;
         this.api = api;
         this.gate = gate;
+        this.circuit = circuit;
         this.retries = retries;
         this.properties = properties;
         this.transaction = transaction;
@@ -72,7 +90,8 @@ public class StatusDispatcher {
     /** About one period's worth of due updates: the throttle never holds a large backlog in memory. */
     public List<Long> dueUpdates() {
         if (gate.closedUntil(STORE_KEY, Budget.STATUS_UPDATES)
-                .filter(until -> until.isAfter(clock.instant().plus(properties.period()))).isPresent()) {
+                .filter(until -> until.isAfter(clock.instant().plus(properties.period()))).isPresent()
+                || circuit.waitingUntil(STORE_KEY).isPresent()) {
             return List.of();
         }
         return outbox.dueUpdates(STORE_KEY, properties.maxRequests());
@@ -87,7 +106,7 @@ public class StatusDispatcher {
     /** The updates of a batch whose order must be read before anything is sent: unknown, or an answer was lost. */
     public List<Long> needingOrderRead(List<Long> ids) {
         return ids.stream()
-                .filter(id -> outbox.find(id).filter(this::needsOrderRead).isPresent())
+                .filter(id -> outbox.find(id).filter(update -> needsOrderRead(update, false)).isPresent())
                 .toList();
     }
 
@@ -101,7 +120,7 @@ public class StatusDispatcher {
         exchange.setProperty(READ_AHEAD, true);
         exchange.setProperty(NEXT_CALL, NONE);
         StatusUpdate update = update(exchange);
-        if (!update.state().isFinal() && needsOrderRead(update)) {
+        if (!update.state().isFinal() && needsOrderRead(update, false)) {
             callWhenOpen(exchange, update, Budget.ORDER_READS, READ_ORDER);
         }
     }
@@ -114,27 +133,33 @@ public class StatusDispatcher {
         StatusUpdate update = update(exchange);
         PlatformAnswer answer = api.classify(exchange.getMessage());
         gate.observe(STORE_KEY, Budget.ORDER_READS, answer);
+        if (answer instanceof PlatformAnswer.Failed failed) {
+            failedAttempt(exchange, update, update.state(),
+                    PLATFORM + " answered " + failed.httpStatus() + " (" + failed.error() + ") when shipsync read the order");
+            return;
+        }
+        circuit.answered(STORE_KEY);
         if (answer instanceof PlatformAnswer.Success success) {
             Optional<OrderStatus> status = OrderStatus.parse(success.body().path("status").asText(null));
             if (status.isEmpty()) {
                 failedAttempt(exchange, update, update.state(),
-                        "TribeMade's order answer had no known status: " + success.body().path("status"));
+                        PLATFORM + "'s order answer had no known status: " + success.body().path("status"));
                 return;
             }
             String trackingUrl = success.body().path("tracking_url").asText(null);
+            boolean verifiedApplied = update.state() == UpdateState.SENDING && status.get() == update.sendingStatus();
             transaction.executeWithoutResult(tx -> {
                 knownOrders.remember(STORE_KEY, update.orderId(), status.get(), trackingUrl, KnownOrders.Source.PLATFORM);
-                if (update.state() == UpdateState.SENDING) {
-                    if (status.get() == update.sendingStatus()) {
-                        if (status.get() == OrderStatus.DISPATCHED) {
-                            shipments.startTracking(STORE_KEY, update.orderId(), update.trackingUrl(), update.id());
-                        }
-                        outbox.recordStepApplied(update.id(), update.sendingStatus());
-                    } else {
-                        outbox.backToPending(update.id());
-                    }
+                if (verifiedApplied) {
+                    outbox.recordStepApplied(update.id(), update.sendingStatus());
+                } else if (update.state() == UpdateState.SENDING) {
+                    outbox.backToPending(update.id());
                 }
             });
+            if (verifiedApplied && update.sendingStatus() == OrderStatus.DISPATCHED) {
+                followDelivery(update);
+            }
+            exchange.setProperty(ORDER_CHECKED, true);
             decideNext(exchange);
         } else if (answer instanceof PlatformAnswer.RateLimited) {
             decideNext(exchange);
@@ -142,9 +167,6 @@ public class StatusDispatcher {
             throw refusal(update, refused);
         } else if (answer instanceof PlatformAnswer.Unauthorized unauthorized) {
             pauseForAuth(exchange, update, unauthorized);
-        } else if (answer instanceof PlatformAnswer.Failed failed) {
-            failedAttempt(exchange, update, update.state(),
-                    "TribeMade answered " + failed.httpStatus() + " (" + failed.error() + ") when shipsync read the order");
         }
     }
 
@@ -162,22 +184,31 @@ public class StatusDispatcher {
         OrderStatus sent = exchange.getProperty(SEND_STATUS, OrderStatus.class);
         PlatformAnswer answer = api.classify(exchange.getMessage());
         gate.observe(STORE_KEY, Budget.STATUS_UPDATES, answer);
+        if (answer instanceof PlatformAnswer.Failed failed) {
+            // the platform may have applied it before failing: verify before sending again
+            failedAttempt(exchange, update, UpdateState.SENDING,
+                    PLATFORM + " answered " + failed.httpStatus() + " (" + failed.error() + ")");
+            return;
+        }
+        circuit.answered(STORE_KEY);
         if (answer instanceof PlatformAnswer.Success) {
-            // one commit for all the answer settles: each commit is a write to the database file
+            // the answer is recorded first, in one commit of its own; what follows from it can fail without undoing it
+            boolean reachedTarget = sent == update.targetStatus();
             transaction.executeWithoutResult(tx -> {
                 knownOrders.remember(STORE_KEY, update.orderId(), sent,
                         sent == OrderStatus.DISPATCHED ? update.trackingUrl() : null, KnownOrders.Source.UPDATE);
-                String notFollowed = sent != OrderStatus.DISPATCHED ? null
-                        : shipments.startTracking(STORE_KEY, update.orderId(), update.trackingUrl(), update.id())
-                                .map(why -> " " + why).orElse(null);
-                if (sent == update.targetStatus()) {
+                if (reachedTarget) {
                     String steps = update.hasSentSteps() ? update.stepsSent() + "," + sent.wireName() : sent.wireName();
-                    outbox.settle(update.id(), UpdateState.APPLIED,
-                            appliedDetail(sent, steps) + (notFollowed == null ? "" : notFollowed));
+                    String notFollowed = sent == OrderStatus.DISPATCHED && update.trackingUrl() != null
+                            ? shipments.whyNotFollowed(update.trackingUrl()).map(why -> " " + why).orElse("") : "";
+                    outbox.settle(update.id(), UpdateState.APPLIED, appliedDetail(sent, steps) + notFollowed);
                 } else {
                     outbox.recordStepApplied(update.id(), sent);
                 }
             });
+            if (sent == OrderStatus.DISPATCHED) {
+                followDelivery(update);
+            }
             decideNext(exchange);
         } else if (answer instanceof PlatformAnswer.RateLimited) {
             outbox.backToPending(update.id());
@@ -187,10 +218,20 @@ public class StatusDispatcher {
         } else if (answer instanceof PlatformAnswer.Unauthorized unauthorized) {
             outbox.backToPending(update.id());
             pauseForAuth(exchange, update, unauthorized);
-        } else if (answer instanceof PlatformAnswer.Failed failed) {
-            // the platform may have applied it before failing: verify before sending again
-            failedAttempt(exchange, update, UpdateState.SENDING,
-                    "TribeMade answered " + failed.httpStatus() + " (" + failed.error() + ")");
+        }
+    }
+
+    /**
+     * Starts following a dispatched order's delivery at its courier: a follow-up of an applied update, so when it
+     * fails the update stays applied, and its report says that the delivery is not followed.
+     */
+    private void followDelivery(StatusUpdate update) {
+        try {
+            shipments.startTracking(STORE_KEY, update.orderId(), update.trackingUrl(), update.id());
+        } catch (RuntimeException e) {
+            log.error("Order {} was dispatched, but shipsync could not start following its delivery: {}",
+                    update.orderId(), e.toString());
+            outbox.appendDetail(update.id(), " Delivery is not followed: shipsync could not record the shipment.");
         }
     }
 
@@ -202,7 +243,7 @@ public class StatusDispatcher {
         boolean wasRead = READ_ORDER.equals(exchange.getProperty(NEXT_CALL, String.class));
         gate.answered(STORE_KEY, wasRead ? Budget.ORDER_READS : Budget.STATUS_UPDATES);
         UpdateState state = wasRead || !neverSent ? update.state() : UpdateState.PENDING;
-        failedAttempt(exchange, update, state, "no answer from TribeMade: " + describe(failure));
+        failedAttempt(exchange, update, state, "no answer from " + PLATFORM + ": " + describe(failure));
     }
 
     private void decideNext(Exchange exchange) {
@@ -215,18 +256,25 @@ public class StatusDispatcher {
             // postponed while its batch was under way: it comes back when due
             return;
         }
-        if (needsOrderRead(update)) {
+        if (needsOrderRead(update, exchange.getProperty(ORDER_CHECKED, false, Boolean.class))) {
             callWhenOpen(exchange, update, Budget.ORDER_READS, READ_ORDER);
             return;
         }
-        Optional<OrderStatus> known = knownOrders.status(STORE_KEY, update.orderId());
-        StatusTransitions.Step step = StatusTransitions.next(known.get(), update.targetStatus(),
+        exchange.setProperty(ORDER_CHECKED, true);
+        OrderStatus known = knownOrders.status(STORE_KEY, update.orderId()).orElseThrow();
+        StatusTransitions.Step step = StatusTransitions.next(known, update.targetStatus(),
                 properties.fillSkippedSteps(), update.trackingUrl() != null);
         if (step instanceof StatusTransitions.AlreadyThere) {
-            settleReached(update, known.get());
+            settleReached(update, known);
         } else if (step instanceof StatusTransitions.Refused refused) {
             outbox.settle(update.id(), UpdateState.REJECTED, "Not sent: " + refused.reason() + ".");
         } else if (step instanceof StatusTransitions.Send send) {
+            // an update that gave up while its last request's outcome was unknown: verified, not applied, not resent
+            if (update.attempts() > 0) {
+                giveUpReason(update, update.attempts(), update.lastError()).ifPresent(reason -> {
+                    throw new UpdateFailedException(reason, update.lastError());
+                });
+            }
             exchange.setProperty(SEND_STATUS, send.status());
             if (!exchange.getProperty(READ_AHEAD, false, Boolean.class)) {
                 callWhenOpen(exchange, update, Budget.STATUS_UPDATES, UPDATE_STATUS);
@@ -236,7 +284,8 @@ public class StatusDispatcher {
 
     private void settleReached(StatusUpdate update, OrderStatus status) {
         if (!update.hasSentSteps()) {
-            outbox.settle(update.id(), UpdateState.UNCHANGED, "The order was already " + status + " on TribeMade; nothing sent.");
+            outbox.settle(update.id(), UpdateState.UNCHANGED, "The order was already " + status + " on " + PLATFORM
+                    + "; nothing sent.");
             return;
         }
         outbox.settle(update.id(), UpdateState.APPLIED, appliedDetail(status, update.stepsSent()));
@@ -245,20 +294,42 @@ public class StatusDispatcher {
     /** The report's words for an applied update; {@code steps} are the statuses sent, comma separated. */
     private static String appliedDetail(OrderStatus status, String steps) {
         String inSteps = steps.contains(",") ? ", step by step: " + steps.replace(",", ", ") : "";
-        return "TribeMade updated the order to " + status + inSteps + ".";
+        return PLATFORM + " updated the order to " + status + inSteps + ".";
     }
 
-    private boolean needsOrderRead(StatusUpdate update) {
-        return update.state() == UpdateState.SENDING || knownOrders.status(STORE_KEY, update.orderId()).isEmpty();
-    }
-
-    /** Waits for a short gate like the throttle would; for a longer one, the update waits in the outbox instead. */
-    private void callWhenOpen(Exchange exchange, StatusUpdate update, Budget budget, String call) {
-        if (gate.awaitOpen(STORE_KEY, budget, properties.period())) {
-            exchange.setProperty(NEXT_CALL, call);
-        } else {
-            gate.closedUntil(STORE_KEY, budget).ifPresent(until -> outbox.postpone(update.id(), until));
+    /**
+     * Whether the order must be read before anything is sent: an update whose last request's answer was lost is
+     * verified first, and the first request of every update is preceded by a read, since orders also change outside
+     * shipsync. A read made ahead, for this batch, counts; so does what shipsync itself applied moments ago.
+     */
+    private boolean needsOrderRead(StatusUpdate update, boolean checkedInThisExchange) {
+        if (update.state() == UpdateState.SENDING) {
+            return true;
         }
+        Optional<KnownOrder> known = knownOrders.find(STORE_KEY, update.orderId());
+        if (known.isEmpty()) {
+            return true;
+        }
+        // a batch's reads are made ahead, then its updates go out through the throttle over about one period
+        Duration readValidFor = properties.period().multipliedBy(2);
+        return !checkedInThisExchange && !known.get().isCurrent(clock.instant(), readValidFor, OWN_UPDATE_TRUSTED_FOR);
+    }
+
+    /**
+     * Lets the call go when the account's gate is open (waiting for a short closure, as the throttle would) and its
+     * platform is up, or takes the one probe of a platform that was down.
+     */
+    private void callWhenOpen(Exchange exchange, StatusUpdate update, Budget budget, String call) {
+        if (!gate.awaitOpen(STORE_KEY, budget, properties.period())) {
+            // a longer wait: the update waits in the outbox instead
+            gate.closedUntil(STORE_KEY, budget).ifPresent(until -> outbox.postpone(update.id(), until));
+            return;
+        }
+        if (circuit.permit(STORE_KEY) instanceof Wait) {
+            // the platform is down: the update stays due, and dispatch takes nothing until the next probe
+            return;
+        }
+        exchange.setProperty(NEXT_CALL, call);
     }
 
     private void pauseForAuth(Exchange exchange, StatusUpdate update, PlatformAnswer.Unauthorized unauthorized) {
@@ -267,14 +338,40 @@ public class StatusDispatcher {
         exchange.setProperty(NEXT_CALL, NONE);
     }
 
+    /**
+     * A request failed without a usable answer. When requests for different orders keep failing, the platform is
+     * down: the update waits for it without spending an attempt. Otherwise the failure is the update's own: counted,
+     * retried later, and after {@code max-attempts} or {@code give-up-after} a dead letter, but only once the outcome
+     * of its last request is known (an update left {@code SENDING} is verified with a read first).
+     */
     private void failedAttempt(Exchange exchange, StatusUpdate update, UpdateState state, String error) {
         exchange.setProperty(NEXT_CALL, NONE);
-        int attempts = update.attempts() + 1;
-        if (retries.exhausted(attempts)) {
-            outbox.recordAttempt(update.id(), attempts, error);
-            throw new UpdateFailedException("Gave up after " + attempts + " failed attempts; last: " + error + ".", error);
+        if (circuit.failed(STORE_KEY, PLATFORM, update.orderId(), error)) {
+            outbox.retryLater(update.id(), state, update.attempts(), clock.instant(), error);
+            return;
         }
-        outbox.retryLater(update.id(), state, attempts, retries.nextAttemptAfter(attempts), error);
+        int attempts = update.attempts() + 1;
+        Optional<String> givingUp = giveUpReason(update, attempts, error);
+        if (givingUp.isPresent() && state != UpdateState.SENDING) {
+            outbox.recordAttempt(update.id(), attempts, error);
+            throw new UpdateFailedException(givingUp.get(), error);
+        }
+        Instant next = givingUp.isPresent() ? clock.instant() : retries.nextAttemptAfter(attempts);
+        outbox.retryLater(update.id(), state, attempts, next, error);
+    }
+
+    /** Why an update whose own attempts failed this often is given up, if it is. */
+    private Optional<String> giveUpReason(StatusUpdate update, int attempts, String lastError) {
+        if (retries.exhausted(attempts)) {
+            return Optional.of("Gave up after " + attempts + " failed attempts; last: " + lastError + ".");
+        }
+        Duration age = Duration.between(update.createdAt(), clock.instant());
+        if (age.compareTo(properties.giveUpAfter()) >= 0) {
+            return Optional.of("Gave up: still failing " + RetryPolicy.readable(age) + " after it was queued "
+                    + "(shipsync.status-updates.give-up-after: " + RetryPolicy.readable(properties.giveUpAfter())
+                    + "), after " + attempts + " failed attempts; last: " + lastError + ".");
+        }
+        return Optional.empty();
     }
 
     private StatusUpdate update(Exchange exchange) {
@@ -284,7 +381,7 @@ public class StatusDispatcher {
 
     private UpdateFailedException refusal(StatusUpdate update, PlatformAnswer.Refused refused) {
         outbox.recordAttempt(update.id(), update.attempts() + 1, "HTTP " + refused.httpStatus() + " " + refused.error());
-        return new UpdateFailedException("TribeMade refused the update: " + refused.error() + " (HTTP "
+        return new UpdateFailedException(PLATFORM + " refused the update: " + refused.error() + " (HTTP "
                 + refused.httpStatus() + ").", "HTTP " + refused.httpStatus() + " " + refused.error());
     }
 

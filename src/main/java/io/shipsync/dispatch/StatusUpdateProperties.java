@@ -2,6 +2,7 @@ package io.shipsync.dispatch;
 
 import java.time.Duration;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -14,11 +15,15 @@ import org.springframework.validation.annotation.Validated;
  * @param maxRequests       the Throttle EIP's requests per period (TribeMade allows 20 a minute)
  * @param period            the Throttle EIP's period
  * @param fillSkippedSteps  send the documented intermediate statuses when an update skips them
- * @param maxAttempts       failed attempts (5xx, timeouts, lost connections) before an update becomes a dead letter
+ * @param maxAttempts       an update's own failed attempts (5xx, timeouts, lost connections) before it becomes a dead
+ *                          letter; failures while the platform is down (see {@code outage}) do not count
+ * @param giveUpAfter       an update that fails again when it is older than this becomes a dead letter, whatever its
+ *                          attempts
  * @param retryDelay        the first retry's delay; it doubles with each attempt, with jitter
  * @param retryMaxDelay     the longest delay between two attempts
  * @param pollInterval      how often the outbox is checked for due updates
  * @param authRetryInterval after a 401, how long to wait before one update probes whether the key works again
+ * @param outage            when failures across orders mean the platform is down
  */
 @Validated
 @ConfigurationProperties("shipsync.status-updates")
@@ -27,8 +32,24 @@ public record StatusUpdateProperties(
         @DefaultValue("60s") Duration period,
         @DefaultValue("true") boolean fillSkippedSteps,
         @Min(1) @DefaultValue("8") int maxAttempts,
+        @DefaultValue("24h") Duration giveUpAfter,
         @DefaultValue("10s") Duration retryDelay,
         @DefaultValue("30m") Duration retryMaxDelay,
         @DefaultValue("500ms") Duration pollInterval,
-        @DefaultValue("5m") Duration authRetryInterval) {
+        @DefaultValue("5m") Duration authRetryInterval,
+        @Valid @DefaultValue Outage outage) {
+
+    /**
+     * A platform account is taken as down when this many different orders failed in a row (5xx, timeouts, refused
+     * connections, with no success in between): dispatch to it stops, and one request probes it at a growing interval.
+     *
+     * @param failedOrders     different orders failing in a row that open the circuit
+     * @param probeInterval    the first probe's delay after the circuit opened; it doubles after each failed probe
+     * @param maxProbeInterval the longest delay between two probes
+     */
+    public record Outage(
+            @Min(2) @DefaultValue("3") int failedOrders,
+            @DefaultValue("15s") Duration probeInterval,
+            @DefaultValue("5m") Duration maxProbeInterval) {
+    }
 }

@@ -1,6 +1,7 @@
 package io.shipsync.order;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -21,7 +22,9 @@ public class KnownOrders {
         /** read from the platform. */
         PLATFORM,
         /** told by the platform's order.created event. */
-        WEBHOOK
+        WEBHOOK,
+        /** put in doubt by a dead letter: something about the order was not as shipsync believed. */
+        DOUBTED
     }
 
     private final JdbcClient jdbc;
@@ -32,12 +35,48 @@ public class KnownOrders {
         this.clock = clock;
     }
 
+    /** What shipsync knows of an order's status, where from and since when. */
+    public record KnownOrder(OrderStatus status, Source learnedFrom, Instant learnedAt) {
+
+        /**
+         * Whether the status can be acted on without asking the platform again: orders also change outside shipsync
+         * (the store's dashboard, other tools), so only a recent answer of the platform counts. An order.created event
+         * never does: it tells how the order started, not where it is now.
+         *
+         * @param readValidFor how long a status read from the platform counts
+         * @param ownUpdateTrustedFor how long a status shipsync itself applied counts
+         */
+        public boolean isCurrent(Instant now, Duration readValidFor, Duration ownUpdateTrustedFor) {
+            Duration age = Duration.between(learnedAt, now);
+            return switch (learnedFrom) {
+                case PLATFORM -> age.compareTo(readValidFor) < 0;
+                case UPDATE -> age.compareTo(ownUpdateTrustedFor) < 0;
+                case WEBHOOK, DOUBTED -> false;
+            };
+        }
+    }
+
     public Optional<OrderStatus> status(String storeKey, UUID orderId) {
-        return jdbc.sql("SELECT status FROM known_order WHERE store_key = :store AND order_id = :order")
+        return find(storeKey, orderId).map(KnownOrder::status);
+    }
+
+    public Optional<KnownOrder> find(String storeKey, UUID orderId) {
+        return jdbc.sql("SELECT status, learned_from, updated_at FROM known_order WHERE store_key = :store AND order_id = :order")
                 .param("store", storeKey).param("order", orderId)
-                .query(String.class)
-                .optional()
-                .flatMap(OrderStatus::parse);
+                .query((rs, row) -> new KnownOrder(OrderStatus.parse(rs.getString(1)).orElseThrow(),
+                        Source.valueOf(rs.getString(2)), rs.getObject(3, OffsetDateTime.class).toInstant()))
+                .optional();
+    }
+
+    /**
+     * Stops trusting the order's status (after a dead letter: something about it was not as shipsync believed), so the
+     * next update reads it from the platform first. What the order.created event told is kept.
+     */
+    public void doubt(String storeKey, UUID orderId) {
+        jdbc.sql("UPDATE known_order SET learned_from = :source, updated_at = :now WHERE store_key = :store AND order_id = :order")
+                .param("source", Source.DOUBTED.name()).param("now", OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC))
+                .param("store", storeKey).param("order", orderId)
+                .update();
     }
 
     /**

@@ -25,7 +25,7 @@ import org.springframework.stereotype.Repository;
 public class Outbox {
 
     private static final String COLUMNS = "id, store_key, order_id, target_status, tracking_url, source, source_file_id, "
-            + "source_line, source_ref, state, sending_status, steps_sent, attempts, next_attempt_at, last_error";
+            + "source_line, source_ref, state, sending_status, steps_sent, attempts, next_attempt_at, last_error, created_at";
 
     private final JdbcClient jdbc;
     private final JdbcTemplate batches;
@@ -213,6 +213,14 @@ public class Outbox {
                 .update();
     }
 
+    /** Adds a follow-up's words to a settled update's detail, e.g. that its delivery is not followed. */
+    public void appendDetail(long id, String more) {
+        // the column holds 2,000 characters
+        jdbc.sql("UPDATE status_update SET detail = LEFT(COALESCE(detail, '') || :more, 2000) WHERE id = :id")
+                .param("more", more).param("id", id)
+                .update();
+    }
+
     private OffsetDateTime now() {
         return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
     }
@@ -238,6 +246,7 @@ public class Outbox {
                 rs.getString("steps_sent"),
                 rs.getInt("attempts"),
                 rs.getObject("next_attempt_at", OffsetDateTime.class).toInstant(),
-                rs.getString("last_error"));
+                rs.getString("last_error"),
+                rs.getObject("created_at", OffsetDateTime.class).toInstant());
     }
 }

@@ -11,6 +11,7 @@ import io.shipsync.order.OrderStatus;
  * @param sourceRef     what asked for an update that did not come from a file, e.g. "webhook event 17"
  * @param sendingStatus the status of the request that may be out while the update is {@link UpdateState#SENDING}
  * @param stepsSent     statuses already applied on the way to the target, comma separated (filled-in steps)
+ * @param createdAt     when the update joined the outbox
  */
 public record StatusUpdate(
         long id,
@@ -27,7 +28,8 @@ public record StatusUpdate(
         String stepsSent,
         int attempts,
         Instant nextAttemptAt,
-        String lastError) {
+        String lastError,
+        Instant createdAt) {
 
     public boolean hasSentSteps() {
         return stepsSent != null && !stepsSent.isEmpty();

@@ -25,7 +25,7 @@ import io.shipsync.sandbox.RecordedRequest;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -44,8 +44,8 @@ class StatusDispatchRouteTest extends EndToEndTest {
     private final HttpClient http = HttpClient.newHttpClient();
     private final ObjectMapper json = new ObjectMapper();
 
-    @LocalServerPort
-    private int port;
+    @LocalManagementPort
+    private int managementPort;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {
@@ -323,7 +323,7 @@ class StatusDispatchRouteTest extends EndToEndTest {
 
     private JsonNode health() throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health")).build(),
+                HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort + "/actuator/health")).build(),
                 HttpResponse.BodyHandlers.ofString());
         return json.readTree(response.body());
     }
