@@ -137,8 +137,8 @@ public class DeadLetters {
     }
 
     /**
-     * Parks a webhook event whose processing failed. Processing is one transaction, so nothing of it happened; a
-     * replay sets the event back to pending.
+     * Parks a webhook event whose processing failed. Processing is one transaction, so nothing of it happened (and
+     * nothing shipsync believes of the order came from it); a replay sets the event back to pending.
      */
     @Transactional
     public void parkEvent(@ExchangeProperty(OrderEvents.EVENT_ID) long eventId,
@@ -155,7 +155,6 @@ public class DeadLetters {
                 .param("now", OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC))
                 .update();
         events.markDead(eventId, Outbox.truncate(reason, 2000));
-        knownOrders.doubt(event.storeKey(), event.orderId());
         log.warn("Dead letter: webhook event {} for order {}: {}", eventId, event.orderId(), reason);
     }
 }

@@ -53,11 +53,6 @@ public class StatusDispatcher {
     private static final String ORDER_CHECKED = "shipsyncOrderChecked";
     private static final String STORE_KEY = TribeMadeProperties.STORE_KEY;
     private static final String PLATFORM = "TribeMade";
-    /**
-     * How long a status shipsync itself applied is trusted without reading the order again: the next update of the
-     * same order right behind it; anything older may have been changed in the store's dashboard.
-     */
-    static final Duration OWN_UPDATE_TRUSTED_FOR = Duration.ofSeconds(10);
 
     private static final Logger log = LoggerFactory.getLogger(StatusDispatcher.class);
 
@@ -312,7 +307,8 @@ public class StatusDispatcher {
         }
         // a batch's reads are made ahead, then its updates go out through the throttle over about one period
         Duration readValidFor = properties.period().multipliedBy(2);
-        return !checkedInThisExchange && !known.get().isCurrent(clock.instant(), readValidFor, OWN_UPDATE_TRUSTED_FOR);
+        return !checkedInThisExchange && !known.get().isCurrent(clock.instant(), readValidFor,
+                properties.trustOwnUpdatesFor());
     }
 
     /**

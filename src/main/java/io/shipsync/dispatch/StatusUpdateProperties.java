@@ -23,6 +23,8 @@ import org.springframework.validation.annotation.Validated;
  * @param retryMaxDelay     the longest delay between two attempts
  * @param pollInterval      how often the outbox is checked for due updates
  * @param authRetryInterval after a 401, how long to wait before one update probes whether the key works again
+ * @param trustOwnUpdatesFor how long a status shipsync itself applied is acted on without reading the order again;
+ *                          any other knowledge of an order is read again before an update's first request
  * @param outage            when failures across orders mean the platform is down
  */
 @Validated
@@ -37,6 +39,7 @@ public record StatusUpdateProperties(
         @DefaultValue("30m") Duration retryMaxDelay,
         @DefaultValue("500ms") Duration pollInterval,
         @DefaultValue("5m") Duration authRetryInterval,
+        @DefaultValue("10s") Duration trustOwnUpdatesFor,
         @Valid @DefaultValue Outage outage) {
 
     /**

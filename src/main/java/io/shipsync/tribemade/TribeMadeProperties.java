@@ -2,6 +2,7 @@ package io.shipsync.tribemade;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.UUID;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
@@ -17,13 +18,16 @@ import org.springframework.validation.annotation.Validated;
  * @param baseUrl    the platform API root
  * @param apiKey     sent as {@code X-API-Key}; never logged
  * @param orderReads the rate limit of {@code GET /api/orders/{id}}, used to verify an order's status
+ * @param platformStoreId the store's id in the platform's {@code order.created} events; when set, events of other
+ *                   stores are refused; when empty, events of any store are taken
  */
 @Validated
 @ConfigurationProperties("shipsync.tribemade")
 public record TribeMadeProperties(
         @NotNull @DefaultValue("https://api.tribemade.in") URI baseUrl,
         @DefaultValue("") String apiKey,
-        @Valid @DefaultValue OrderReads orderReads) {
+        @Valid @DefaultValue OrderReads orderReads,
+        UUID platformStoreId) {
 
     /** The account key under which updates, rate limits and gates are kept for this store. */
     public static final String STORE_KEY = "tribemade";
@@ -37,6 +41,7 @@ public record TribeMadeProperties(
 
     @Override
     public String toString() {
-        return "TribeMadeProperties[baseUrl=" + baseUrl + ", apiKey=" + (hasApiKey() ? "(set)" : "(missing)") + "]";
+        return "TribeMadeProperties[baseUrl=" + baseUrl + ", apiKey=" + (hasApiKey() ? "(set)" : "(missing)")
+                + ", platformStoreId=" + platformStoreId + "]";
     }
 }

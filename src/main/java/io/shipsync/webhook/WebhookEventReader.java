@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.shipsync.order.OrderStatus;
+import io.shipsync.tribemade.TribeMadeProperties;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -44,11 +45,13 @@ public class WebhookEventReader {
     private static final List<String> KEPT_ORDER_DETAILS = List.of("quantity", "amount", "variation", "size", "color");
 
     private final WebhookProperties properties;
+    private final TribeMadeProperties store;
     private final ObjectMapper json;
     private final ObjectReader reader;
 
-    public WebhookEventReader(WebhookProperties properties, ObjectMapper json) {
+    public WebhookEventReader(WebhookProperties properties, TribeMadeProperties store, ObjectMapper json) {
         this.properties = properties;
+        this.store = store;
         this.json = json;
         this.reader = json.reader()
                 .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -94,15 +97,22 @@ public class WebhookEventReader {
             throw badRequest("event \"" + type + "\" is not handled here: this endpoint takes " + OrderCreatedEvent.TYPE
                     + " events only");
         }
-        String status = text(event, "status");
-        return new OrderCreatedEvent(
-                uuid(event, "order_id"),
-                uuid(event, "store_id"),
-                OrderStatus.parse(status).orElseThrow(() -> badRequest("status \"" + status + "\" is not an order status; "
-                        + "expected one of " + Arrays.stream(OrderStatus.values()).map(OrderStatus::wireName)
-                        .collect(Collectors.joining(", ")))),
-                timestamp(event, "created_at"),
-                kept(event).toString());
+        UUID orderId = uuid(event, "order_id");
+        UUID storeId = uuid(event, "store_id");
+        if (store.platformStoreId() != null && !store.platformStoreId().equals(storeId)) {
+            throw badRequest("store_id " + storeId + " is not the store shipsync works for "
+                    + "(shipsync.tribemade.platform-store-id)");
+        }
+        String text = text(event, "status");
+        OrderStatus status = OrderStatus.parse(text).orElseThrow(() -> badRequest("status \"" + text
+                + "\" is not an order status; expected one of " + Arrays.stream(OrderStatus.values())
+                .map(OrderStatus::wireName).collect(Collectors.joining(", "))));
+        // what a new order is; anything else would be written into what shipsync believes of the order
+        if (status != OrderStatus.STARTED) {
+            throw badRequest("status \"" + status + "\" is not the status of a new order: an order.created event "
+                    + "carries \"started\"");
+        }
+        return new OrderCreatedEvent(orderId, storeId, status, timestamp(event, "created_at"), kept(event).toString());
     }
 
     private static String text(JsonNode event, String field) {

@@ -54,6 +54,8 @@ class StatusDispatchRouteTest extends EndToEndTest {
         registry.add("shipsync.status-updates.max-requests", () -> UPDATES_PER_SECOND);
         registry.add("shipsync.status-updates.max-attempts", () -> 3);
         registry.add("shipsync.status-updates.auth-retry-interval", () -> "1s");
+        // what shipsync applied is acted on without a new read, so an order changed meanwhile meets the platform's refusal
+        registry.add("shipsync.status-updates.trust-own-updates-for", () -> "1h");
     }
 
     /** Every test leaves the platform healthy and the outbox settled, so the next one starts clean. */
