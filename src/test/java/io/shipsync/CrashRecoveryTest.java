@@ -139,15 +139,6 @@ class CrashRecoveryTest extends ForkedServiceTest {
         return query("SELECT (SELECT COUNT(*) FROM accepted_row) + (SELECT COUNT(*) FROM status_update)");
     }
 
-    private long query(String sql) throws Exception {
-        String url = "jdbc:h2:file:" + dataDir.resolve("shipsync") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE";
-        try (var connection = java.sql.DriverManager.getConnection(url, "", "");
-                var result = connection.createStatement().executeQuery(sql)) {
-            result.next();
-            return result.getLong(1);
-        }
-    }
-
     private int applied(List<UUID> orders) {
         return orders.stream().mapToInt(o -> platform.statusHistory(o).size()).sum();
     }

@@ -3,8 +3,10 @@ package io.shipsync;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * shipsync in a JVM of its own, started as a user starts it (from the project folder, so it reads {@code config/}
@@ -53,6 +55,12 @@ public final class ForkedService implements AutoCloseable {
 
     public long pid() {
         return process.pid();
+    }
+
+    /** SIGTERM, as a service manager stops it, then waits for the process to end. */
+    public boolean terminate(Duration atMost) throws InterruptedException {
+        process.destroy();
+        return process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** SIGKILL: no shutdown hook, no flush, no goodbye. */

@@ -2,6 +2,8 @@ package io.shipsync;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -29,6 +31,16 @@ public abstract class ForkedServiceTest {
         }
         if (platform != null) {
             platform.stop();
+        }
+    }
+
+    /** Reads a number from the service's database, once the service no longer runs. */
+    protected long query(String sql) throws SQLException {
+        String url = "jdbc:h2:file:" + dataDir.resolve("shipsync") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE";
+        try (var connection = DriverManager.getConnection(url, "", "");
+                var result = connection.createStatement().executeQuery(sql)) {
+            result.next();
+            return result.getLong(1);
         }
     }
 

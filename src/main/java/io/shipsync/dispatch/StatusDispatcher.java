@@ -312,10 +312,14 @@ public class StatusDispatcher {
     }
 
     /**
-     * Lets the call go when the account's gate is open (waiting for a short closure, as the throttle would) and its
-     * platform is up, or takes the one probe of a platform that was down.
+     * Lets the call go when the service is not stopping, the account's gate is open (waiting for a short closure, as
+     * the throttle would) and its platform is up, or takes the one probe of a platform that was down.
      */
     private void callWhenOpen(Exchange exchange, StatusUpdate update, Budget budget, String call) {
+        if (exchange.getContext().isStopping()) {
+            // the service is stopping: no new request; the update stays where it is for the next start
+            return;
+        }
         if (!gate.awaitOpen(STORE_KEY, budget, properties.period())) {
             // a longer wait: the update waits in the outbox instead
             gate.closedUntil(STORE_KEY, budget).ifPresent(until -> outbox.postpone(update.id(), until));

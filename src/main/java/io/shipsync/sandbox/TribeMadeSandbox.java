@@ -46,7 +46,8 @@ import java.util.regex.Pattern;
  *   <li>order lookup → 404 / 403, then body validation → 400, then the read or the update;</li>
  *   <li>an injected {@link Fault.Kind#DROP_AFTER_APPLY} or {@link Fault.Kind#DELAY} acts on the finished answer.</li>
  * </ol>
- * Every answer from step 4 on carries {@code X-RateLimit-Limit/Remaining/Reset} of the budget it used.
+ * Every answer from step 4 on carries {@code X-RateLimit-Limit/Remaining/Reset} of the budget it used, unless the
+ * sandbox is built {@link Builder#withoutRateLimitHeaders() without them}.
  *
  * <p>Dropping a connection relies on the JDK server: closing an exchange before {@code sendResponseHeaders} closes
  * the TCP connection without writing a byte (see the drop tests). A handler must never just return without
@@ -70,6 +71,7 @@ public final class TribeMadeSandbox extends LoopbackSandbox<TribeMadeSandbox> {
     private final Clock clock;
     private final SlidingWindowRateLimiter updateLimiter;
     private final SlidingWindowRateLimiter readLimiter;
+    private final boolean rateLimitHeaders;
     private final ObjectMapper json = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     // One lock for all state: a sandbox sees a few requests per second, so obviously-correct beats fast.
@@ -85,6 +87,7 @@ public final class TribeMadeSandbox extends LoopbackSandbox<TribeMadeSandbox> {
         this.clock = builder.clock;
         this.updateLimiter = new SlidingWindowRateLimiter(builder.updateLimit, builder.updateWindow);
         this.readLimiter = new SlidingWindowRateLimiter(builder.readLimit, builder.readWindow);
+        this.rateLimitHeaders = builder.rateLimitHeaders;
     }
 
     public static Builder builder() {
@@ -256,7 +259,7 @@ public final class TribeMadeSandbox extends LoopbackSandbox<TribeMadeSandbox> {
             ObjectNode tooMany = json.createObjectNode()
                     .put("error", "Rate limit exceeded")
                     .put("retry_after", budget.retryAfterSeconds());
-            return new Reply(429, tooMany, budget.headers(), null);
+            return new Reply(429, tooMany, headersOf(budget), null);
         }
 
         Fault fault = faults.pollFirst();
@@ -266,7 +269,11 @@ public final class TribeMadeSandbox extends LoopbackSandbox<TribeMadeSandbox> {
         } else {
             reply = isUpdate ? updateStatus(storeId, orderId, body) : readOrder(storeId, orderId);
         }
-        return reply.withHeaders(budget.headers()).withFault(fault);
+        return reply.withHeaders(headersOf(budget)).withFault(fault);
+    }
+
+    private Map<String, String> headersOf(SlidingWindowRateLimiter.Decision budget) {
+        return rateLimitHeaders ? budget.headers() : Map.of();
     }
 
     private Reply readOrder(UUID storeId, String orderId) {
@@ -440,6 +447,7 @@ public final class TribeMadeSandbox extends LoopbackSandbox<TribeMadeSandbox> {
         private int readLimit = 50;
         private Duration readWindow = Duration.ofSeconds(60);
         private Clock clock = Clock.systemUTC();
+        private boolean rateLimitHeaders = true;
 
         private Builder() {
         }
@@ -467,6 +475,12 @@ public final class TribeMadeSandbox extends LoopbackSandbox<TribeMadeSandbox> {
         /** Time source for arrival times, rate limiting and created_at; lets tests step time instead of waiting. */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Without X-RateLimit-* headers: a platform that only says 429 once its limit is passed. */
+        public Builder withoutRateLimitHeaders() {
+            this.rateLimitHeaders = false;
             return this;
         }
 
