@@ -8,12 +8,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
+
+import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,6 +28,7 @@ import io.shipsync.sandbox.RecordedRequest;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -46,6 +50,9 @@ class StatusDispatchRouteTest extends EndToEndTest {
 
     @LocalManagementPort
     private int managementPort;
+
+    @Autowired
+    private DataSource dataSource;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {
@@ -143,6 +150,53 @@ class StatusDispatchRouteTest extends EndToEndTest {
         assertThat(reportLine(awaitReport("dropped-before"), 2)).startsWith("2," + order + ",processing,applied,");
         assertThat(platform.statusHistory(order)).containsExactly("processing");
         assertThat(putsFor(order)).extracting(RecordedRequest::status).containsExactly(RecordedRequest.NO_RESPONSE, 200);
+    }
+
+    @Test
+    void a_busy_database_leaves_the_update_for_later_instead_of_making_it_a_dead_letter() throws Exception {
+        UUID order = newOrder("started");
+        jdbc.sql("""
+                        INSERT INTO known_order (store_key, order_id, status, learned_from, updated_at)
+                        VALUES ('tribemade', :order, 'started', 'PLATFORM', TIMESTAMP WITH TIME ZONE '2020-01-01 00:00:00Z')""")
+                .param("order", order).update();
+        try (Connection other = dataSource.getConnection()) {
+            // another transaction holds the order's row: recording what the platform said waits, then times out
+            other.setAutoCommit(false);
+            try (var lock = other.prepareStatement("SELECT status FROM known_order WHERE order_id = ? FOR UPDATE")) {
+                lock.setObject(1, order);
+                lock.executeQuery().close();
+            }
+
+            drop("busy-database.csv", HEADER + order + ",processing,\n");
+
+            // every try reads the order first: a second read means a timed-out try was left for later
+            await().atMost(Duration.ofSeconds(60)).until(() -> requestsOf(order).size() >= 2);
+            assertThat(deadLettersOf(order)).isZero();
+            assertThat(updateState(order)).isEqualTo("PENDING");
+            other.rollback();
+        }
+
+        assertThat(reportLine(awaitReport("busy-database"), 2)).startsWith("2," + order + ",processing,applied,");
+        assertThat(platform.statusHistory(order)).containsExactly("processing");
+        assertThat(deadLettersOf(order)).isZero();
+    }
+
+    @Test
+    void an_applied_update_stays_applied_when_following_its_delivery_fails() throws IOException {
+        UUID order = newOrder("processing");
+        jdbc.sql("ALTER TABLE tracked_shipment RENAME TO tracked_shipment_away").update();
+        try {
+            drop("follow-up-fails.csv", HEADER + order + ",dispatched," + TRACKING + "90\n");
+
+            assertThat(reportLine(awaitReport("follow-up-fails"), 2)).startsWith("2," + order + ",dispatched,applied,");
+            await().atMost(Duration.ofSeconds(5)).until(() -> jdbc.sql("SELECT detail FROM status_update WHERE order_id = :o")
+                    .param("o", order).query(String.class).single()
+                    .contains("Delivery is not followed: shipsync could not record the shipment."));
+        } finally {
+            jdbc.sql("ALTER TABLE tracked_shipment_away RENAME TO tracked_shipment").update();
+        }
+        assertThat(platform.statusHistory(order)).containsExactly("dispatched");
+        assertThat(deadLettersOf(order)).isZero();
     }
 
     // ------------------------------------------------------------------------------------------ 401
