@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.shipsync.outbox.Outbox;
 import io.shipsync.tribemade.PlatformAnswer;
 import io.shipsync.tribemade.TribeMadeProperties;
 
@@ -211,8 +212,9 @@ public class DispatchGate {
         return closed != null && closed.authFailed() ? Optional.of(closed.reason()) : Optional.empty();
     }
 
-    private void close(String storeKey, Budget budget, Instant until, boolean authFailed, String reason) {
+    private void close(String storeKey, Budget budget, Instant until, boolean authFailed, String text) {
         String key = key(storeKey, budget);
+        String reason = Outbox.truncate(text, 1000);
         gates.put(key, new Closed(until, authFailed, reason));
         OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
         int updated = jdbc.sql("""

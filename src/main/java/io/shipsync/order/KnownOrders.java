@@ -8,6 +8,8 @@ import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.UUID;
 
+import io.shipsync.outbox.Outbox;
+
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -106,7 +108,9 @@ public class KnownOrders {
     }
 
     /** Remembers the status; a tracking URL already known is kept when none comes with it. */
-    public void remember(String storeKey, UUID orderId, OrderStatus status, String trackingUrl, Source source) {
+    public void remember(String storeKey, UUID orderId, OrderStatus status, String platformsTrackingUrl, Source source) {
+        // what the platform answers is kept for reading only, clipped to the column
+        String trackingUrl = Outbox.truncate(platformsTrackingUrl, 2048);
         OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
         int updated = jdbc.sql("""
                         UPDATE known_order

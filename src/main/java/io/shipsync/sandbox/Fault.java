@@ -18,9 +18,9 @@ import java.util.Objects;
  *   <li>{@link Kind#DELAY}: the request is processed completely on arrival, only the answer is held back.</li>
  * </ul>
  * The three later kinds are only used up by requests that pass authentication and rate limiting, so each injected
- * fault is really observed once.
+ * fault is really observed once. {@code error} is the text of a {@link Kind#SERVER_ERROR}'s JSON error, when given.
  */
-public record Fault(Kind kind, Duration delay) {
+public record Fault(Kind kind, Duration delay, String error) {
 
     public enum Kind { SERVER_ERROR, DROP_BEFORE_APPLY, DROP_AFTER_APPLY, DELAY }
 
@@ -35,19 +35,24 @@ public record Fault(Kind kind, Duration delay) {
     }
 
     public static Fault serverError() {
-        return new Fault(Kind.SERVER_ERROR, null);
+        return serverError("Internal server error");
+    }
+
+    /** A 500 whose JSON error says {@code error}, e.g. a gateway's page-long message. */
+    public static Fault serverError(String error) {
+        return new Fault(Kind.SERVER_ERROR, null, Objects.requireNonNull(error, "error"));
     }
 
     public static Fault dropBeforeApply() {
-        return new Fault(Kind.DROP_BEFORE_APPLY, null);
+        return new Fault(Kind.DROP_BEFORE_APPLY, null, null);
     }
 
     public static Fault dropAfterApply() {
-        return new Fault(Kind.DROP_AFTER_APPLY, null);
+        return new Fault(Kind.DROP_AFTER_APPLY, null, null);
     }
 
     public static Fault delay(Duration delay) {
-        return new Fault(Kind.DELAY, Objects.requireNonNull(delay, "delay"));
+        return new Fault(Kind.DELAY, Objects.requireNonNull(delay, "delay"), null);
     }
 
     boolean dropsConnection() {

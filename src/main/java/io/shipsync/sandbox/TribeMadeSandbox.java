@@ -265,7 +265,7 @@ public final class TribeMadeSandbox extends LoopbackSandbox<TribeMadeSandbox> {
         Fault fault = faults.pollFirst();
         Reply reply;
         if (fault != null && fault.kind() == Fault.Kind.SERVER_ERROR) {
-            reply = Reply.error(500, "Internal server error");
+            reply = Reply.error(500, fault.error());
         } else {
             reply = isUpdate ? updateStatus(storeId, orderId, body) : readOrder(storeId, orderId);
         }

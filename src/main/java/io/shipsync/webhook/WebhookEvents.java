@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import io.shipsync.order.OrderStatus;
+import io.shipsync.outbox.Outbox;
 import io.shipsync.tribemade.TribeMadeProperties;
 
 import org.springframework.dao.DuplicateKeyException;
@@ -115,7 +116,7 @@ public class WebhookEvents {
     /** What processing did, for a person reading the event later. */
     public void describe(long id, String detail) {
         jdbc.sql("UPDATE webhook_event SET detail = :detail WHERE id = :id")
-                .param("detail", detail).param("id", id)
+                .param("detail", Outbox.truncate(detail, 2000)).param("id", id)
                 .update();
     }
 

@@ -115,6 +115,22 @@ class PlatformOutageTest extends EndToEndTest {
         assertThat(health()).doesNotContain("unavailable");
     }
 
+    @Test
+    void a_page_long_error_is_clipped_into_the_dead_letter_instead_of_failing_to_park_it() throws IOException {
+        UUID order = newOrder("started");
+        String gatewayPage = "Upstream gateway failure: " + "x".repeat(6_000);
+        platform.injectFault("PUT", Fault.serverError(gatewayPage), MAX_ATTEMPTS);
+
+        drop("long-error.csv", HEADER + order + ",processing,\n");
+
+        assertThat(reportLine(awaitReport("long-error"), 2)).startsWith("2," + order + ",processing,dead-letter,")
+                .contains("Gave up after " + MAX_ATTEMPTS + " failed attempts");
+        var parked = jdbc.sql("SELECT reason, last_error FROM dead_letter WHERE order_id = :o").param("o", order)
+                .query().singleRow();
+        assertThat((String) parked.get("reason")).hasSizeLessThanOrEqualTo(2000).contains("Upstream gateway failure");
+        assertThat((String) parked.get("last_error")).hasSizeLessThanOrEqualTo(4000).endsWith("…");
+    }
+
     private long deadLetters() {
         return jdbc.sql("SELECT COUNT(*) FROM dead_letter").query(Long.class).single();
     }
