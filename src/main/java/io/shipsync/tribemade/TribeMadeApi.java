@@ -20,7 +20,7 @@ import org.apache.camel.Message;
 import org.springframework.stereotype.Component;
 
 /**
- * The TribeMade order API as documented in {@code shared/reference/}: builds the Camel message for a request to the
+ * The TribeMade order API as documented (https://docs.tribemade.in/api-reference): builds the Camel message for a request to the
  * endpoint in the status-dispatch route, and classifies the answer.
  */
 @Component
