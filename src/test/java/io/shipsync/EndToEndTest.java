@@ -3,12 +3,18 @@ package io.shipsync;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import io.shipsync.sandbox.TribeMadeSandbox;
 
@@ -86,18 +92,59 @@ public abstract class EndToEndTest {
         return Files.move(part, inbox.resolve(name));
     }
 
+    /**
+     * The newest result report of the files named {@code <stem>.<ext>}; while there is none, a path that does not
+     * exist.
+     */
     protected static Path reportOf(String stem) {
-        return dataDir.resolve("reports").resolve(stem + ".result.csv");
+        List<Path> reports = reportsOf(stem);
+        return reports.isEmpty() ? dataDir.resolve("reports").resolve("*-" + stem + ".result.csv")
+                : reports.get(reports.size() - 1);
     }
 
-    /** Waits for the file's result report and returns its lines, header included. */
+    /** The result reports of files named {@code <stem>.<ext>}, oldest first. */
+    protected static List<Path> reportsOf(String stem) {
+        return reportsIn(dataDir.resolve("reports"), stem);
+    }
+
+    /**
+     * The result reports in a reports folder of files named {@code <stem>.<ext>}, oldest first: each is named
+     * {@code <time>-<n>-<stem>.result.csv}, {@code <n>} counting the files received.
+     */
+    public static List<Path> reportsIn(Path reports, String stem) {
+        if (!Files.isDirectory(reports)) {
+            return List.of();
+        }
+        Pattern name = Pattern.compile("\\d{8}-\\d{6}-(\\d+)-" + Pattern.quote(stem) + "\\.result\\.csv");
+        try (Stream<Path> files = Files.list(reports)) {
+            return files.map(file -> name.matcher(file.getFileName().toString()))
+                    .filter(Matcher::matches)
+                    .sorted(Comparator.comparingLong(match -> Long.parseLong(match.group(1))))
+                    .map(match -> reports.resolve(match.group()))
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits for the result report of a file named {@code <stem>.<ext>} and returns its lines, header included. */
     protected static List<String> awaitReport(String stem) {
-        Path report = reportOf(stem);
-        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(report));
+        return read(await().atMost(Duration.ofSeconds(30)).until(() -> reportOf(stem), Files::exists));
+    }
+
+    /** Waits for the result report of one received file, by its {@code ingested_file} id, and returns its lines. */
+    protected List<String> awaitReport(long fileId) {
+        return read(Path.of(await().atMost(Duration.ofSeconds(30)).until(() -> jdbc
+                .sql("SELECT report_path FROM ingested_file WHERE id = :id").param("id", fileId)
+                .query(String.class).optional(), Optional::isPresent).orElseThrow()));
+    }
+
+    /** A report's lines, header included. */
+    protected static List<String> read(Path report) {
         try {
             return Files.readAllLines(report, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new IllegalStateException(e);
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -8,6 +8,8 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 
+import io.shipsync.outbox.Outbox;
+
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
@@ -32,9 +34,10 @@ public class IngestedFiles {
                         INSERT INTO ingested_file (store_key, file_name, checksum, size_bytes, received_at, state,
                                                    duplicate_of, failure_reason)
                         VALUES (:store, :name, :checksum, :size, :received, :state, :duplicateOf, :reason)""")
-                .param("store", storeKey).param("name", fileName).param("checksum", checksum).param("size", sizeBytes)
+                .param("store", storeKey).param("name", Outbox.truncate(fileName, 512)).param("checksum", checksum)
+                .param("size", sizeBytes)
                 .param("received", utc(receivedAt)).param("state", state.name()).param("duplicateOf", duplicateOf)
-                .param("reason", failureReason)
+                .param("reason", Outbox.truncate(failureReason, 2000))
                 .update(keys, "id");
         return keys.getKey().longValue();
     }
@@ -80,10 +83,10 @@ public class IngestedFiles {
                 rows, rows.size(), (ps, row) -> {
                     ps.setLong(1, fileId);
                     ps.setLong(2, row.line());
-                    ps.setString(3, clip(row.orderId()));
-                    ps.setString(4, clip(row.status()));
+                    ps.setString(3, Outbox.truncate(row.orderId(), 200));
+                    ps.setString(4, Outbox.truncate(row.status(), 200));
                     ps.setString(5, row.outcome());
-                    ps.setString(6, row.detail());
+                    ps.setString(6, Outbox.truncate(row.detail(), 2000));
                 });
     }
 
@@ -111,10 +114,6 @@ public class IngestedFiles {
         jdbc.sql("UPDATE ingested_file SET reported_at = :now, report_path = :path WHERE id = :id")
                 .param("now", OffsetDateTime.now(ZoneOffset.UTC)).param("path", reportPath).param("id", id)
                 .update();
-    }
-
-    private static String clip(String value) {
-        return value == null || value.length() <= 200 ? value : value.substring(0, 199) + "…";
     }
 
     private static OffsetDateTime utc(Instant instant) {

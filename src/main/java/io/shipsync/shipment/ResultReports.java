@@ -12,25 +12,19 @@ import java.util.TreeMap;
 
 import io.shipsync.ShipsyncProperties;
 
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Writes {@code <data-dir>/reports/<file-stem>.result.csv} once every row of a shipment file reached its outcome:
- * one line per data row, {@code line,order_id,status,outcome,detail}.
+ * Writes {@code <data-dir>/reports/<time>-<n>-<file-stem>.result.csv} once every row of a shipment file reached its
+ * outcome, named like the file's archive copy: one line per data row, {@code line,order_id,status,outcome,detail}.
  */
 @Component("resultReports")
 public class ResultReports {
 
     private static final Logger log = LoggerFactory.getLogger(ResultReports.class);
-    private static final CSVFormat REPORT = CSVFormat.RFC4180.builder()
-            .setHeader("line", "order_id", "status", "outcome", "detail")
-            .setRecordSeparator("\n")
-            .get();
     private static final String ROWS_OF_FILE = """
             SELECT source_line AS line, CAST(order_id AS VARCHAR(36)) AS order_id, target_status AS status,
                    CASE state WHEN 'DEAD' THEN 'dead-letter' ELSE LOWER(state) END AS outcome, detail
@@ -49,24 +43,54 @@ public class ResultReports {
         this.paths = paths;
     }
 
-    /** Writes the report of every file that is complete and not reported yet; returns how many were written. */
-    public int writeDue() throws IOException {
+    /**
+     * Writes the report of every file that is complete and not reported yet; returns how many were written. A report
+     * that cannot be written is tried again on the next run, and does not hold up the others.
+     */
+    public int writeDue() {
         int written = 0;
         for (IngestedFile file : files.awaitingReport()) {
-            write(file);
-            written++;
+            try {
+                write(file);
+                written++;
+            } catch (IOException | UncheckedIOException e) {
+                // one line per attempt: the cause (a folder not writable, a full disk) says it all, a stack trace
+                // every few seconds would bury it
+                Throwable cause = e instanceof UncheckedIOException unchecked ? unchecked.getCause() : e;
+                log.warn("Result report of {} not written, trying again on the next run: {}", file.fileName(),
+                        cause.toString());
+            }
         }
         return written;
     }
 
+    /** Named like the file's archive copy, so the report of another file of the same name never replaces it. */
+    private Path reportPath(IngestedFile file) {
+        return paths.reportsDir().resolve(ReceivedFileName.of(file).unique(stem(file.fileName()) + ".result.csv"));
+    }
+
     private void write(IngestedFile file) throws IOException {
-        Path report = paths.reportsDir().resolve(stem(file.fileName()) + ".result.csv");
+        Path report = reportPath(file);
         Files.createDirectories(report.getParent());
         Path partial = report.resolveSibling(report.getFileName() + ".tmp");
+        Map<String, Integer> outcomes;
+        try {
+            outcomes = writeRows(file, partial);
+            // the team may have the report open: it appears whole, never half-written; it replaces only a report
+            // written before a crash kept it from being recorded
+            Files.move(partial, report, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(partial);
+        }
+        files.markReported(file.id(), report.toString());
+        log.info("Result of {}: {} rows - {}. Report: {}", file.fileName(), total(outcomes), summary(outcomes), report);
+    }
+
+    private Map<String, Integer> writeRows(IngestedFile file, Path partial) throws IOException {
         IngestedFile original = file.duplicateOf() == null ? file : files.get(file.duplicateOf());
         var outcomes = new TreeMap<String, Integer>();
-        try (Writer out = Files.newBufferedWriter(partial, StandardCharsets.UTF_8);
-                CSVPrinter printer = new CSVPrinter(out, REPORT)) {
+        try (Writer out = Files.newBufferedWriter(partial, StandardCharsets.UTF_8)) {
+            ReportCsv.printRow(out, "line", "order_id", "status", "outcome", "detail");
             jdbc.query(ROWS_OF_FILE, rs -> {
                 String outcome = rs.getString("outcome");
                 String detail = rs.getString("detail");
@@ -77,17 +101,14 @@ public class ResultReports {
                 }
                 outcomes.merge(outcome, 1, Integer::sum);
                 try {
-                    printer.printRecord(rs.getLong("line"), rs.getString("order_id"), rs.getString("status"), outcome,
-                            detail);
+                    ReportCsv.printRow(out, rs.getLong("line"), rs.getString("order_id"), rs.getString("status"),
+                            outcome, detail);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
             }, original.id(), original.id());
         }
-        // the team may have the report open: replace it whole, never show it half-written
-        Files.move(partial, report, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        files.markReported(file.id(), report.toString());
-        log.info("Result of {}: {} rows - {}. Report: {}", file.fileName(), total(outcomes), summary(outcomes), report);
+        return outcomes;
     }
 
     private static String stem(String fileName) {

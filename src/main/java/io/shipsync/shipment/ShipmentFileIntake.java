@@ -8,8 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -51,7 +49,6 @@ public class ShipmentFileIntake {
     private static final Logger log = LoggerFactory.getLogger(ShipmentFileIntake.class);
     /** Lines between two progress messages for a large file. */
     private static final long PROGRESS_EVERY = 100_000;
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     private final ShipmentFileInspector inspector;
     private final IngestedFiles files;
@@ -184,7 +181,7 @@ public class ShipmentFileIntake {
 
     /** Unique so that a second file of the same name never overwrites the first in the archive. */
     private static String uniqueName(long id, String name, Instant receivedAt) {
-        return STAMP.format(receivedAt) + "-" + id + "-" + name;
+        return new ReceivedFileName(id, receivedAt).unique(name);
     }
 
     private static void decide(Exchange exchange, long fileId, Decision decision, String moveTo) {

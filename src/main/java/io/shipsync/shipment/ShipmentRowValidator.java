@@ -3,18 +3,37 @@ package io.shipsync.shipment;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import io.shipsync.courier.CourierCatalog;
 import io.shipsync.order.OrderStatus;
+import io.shipsync.outbox.Outbox;
 
 import org.springframework.stereotype.Component;
 
 /** Checks each row of a shipment file and turns it into an update to make or a rejection with its reason. */
 @Component("shipmentRowValidator")
 public class ShipmentRowValidator {
+
+    /** The longest tracking link the platform and the database take. */
+    static final int TRACKING_URL_MAX = 2_048;
+    /** The longest air waybill number the database keeps; real ones are far shorter. */
+    static final int AWB_MAX = 200;
+    /** Any other cell: longer is no order id, status or courier name but a broken export, kept out of the database. */
+    static final int CELL_MAX = 1_000;
+    /** How much of a cell a reason quotes: enough to find it in the file, never so much it buries the reason. */
+    private static final int QUOTED_MAX = 60;
+
+    private static final List<Limit> LIMITS = List.of(
+            new Limit("order_id", RawRow::orderId, CELL_MAX),
+            new Limit("status", RawRow::status, CELL_MAX),
+            new Limit("tracking_url", RawRow::trackingUrl, TRACKING_URL_MAX),
+            new Limit("courier", RawRow::courier, CELL_MAX),
+            new Limit("awb", RawRow::awb, AWB_MAX));
 
     private static final Pattern UUID_TEXT =
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
@@ -35,11 +54,18 @@ public class ShipmentRowValidator {
         if (row.isEmpty()) {
             return reject(row, "Empty line: no order_id and no status.");
         }
+        for (Limit limit : LIMITS) {
+            String cell = limit.cell().apply(row);
+            if (cell != null && cell.length() > limit.maxLength()) {
+                return reject(row, "%s is %s characters long; at most %s are allowed."
+                        .formatted(limit.column(), number(cell.length()), number(limit.maxLength())));
+            }
+        }
         if (RawRow.isBlank(row.orderId())) {
             return reject(row, "order_id is missing.");
         }
         if (!UUID_TEXT.matcher(row.orderId()).matches()) {
-            return reject(row, "order_id \"" + row.orderId() + "\" is not a valid order id "
+            return reject(row, "order_id " + quoted(row.orderId()) + " is not a valid order id "
                     + "(expected a UUID such as 770e8400-e29b-41d4-a716-446655440789).");
         }
         if (RawRow.isBlank(row.status())) {
@@ -47,7 +73,7 @@ public class ShipmentRowValidator {
         }
         Optional<OrderStatus> status = OrderStatus.parse(row.status());
         if (status.isEmpty()) {
-            return reject(row, "status \"" + row.status() + "\" is unknown; use " + SETTABLE + ".");
+            return reject(row, "status " + quoted(row.status()) + " is unknown; use " + SETTABLE + ".");
         }
         if (status.get() == OrderStatus.STARTED) {
             return reject(row, "status \"started\" is set by the store when the order is placed; use " + SETTABLE + ".");
@@ -56,7 +82,7 @@ public class ShipmentRowValidator {
         if (!RawRow.isBlank(row.trackingUrl())) {
             trackingUrl = row.trackingUrl();
             if (!isHttpsUrl(trackingUrl)) {
-                return reject(row, "tracking_url \"" + trackingUrl + "\" is not a valid https:// link.");
+                return reject(row, "tracking_url " + quoted(trackingUrl) + " is not a valid https:// link.");
             }
         } else if (!RawRow.isBlank(row.courier()) || !RawRow.isBlank(row.awb())) {
             Optional<String> built = trackingUrlFromCourier(row);
@@ -86,9 +112,9 @@ public class ShipmentRowValidator {
             return "courier is given without an awb; give the awb or a tracking_url.";
         }
         if (!AWB_TEXT.matcher(row.awb()).matches()) {
-            return "awb \"" + row.awb() + "\" is not a valid air waybill number (letters, digits and - only).";
+            return "awb " + quoted(row.awb()) + " is not a valid air waybill number (letters, digits and - only).";
         }
-        return "courier \"" + row.courier() + "\" is unknown; known couriers are " + couriers.knownNames()
+        return "courier " + quoted(row.courier()) + " is unknown; known couriers are " + couriers.knownNames()
                 + ". Give a tracking_url instead, or ask for the courier to be configured.";
     }
 
@@ -101,7 +127,20 @@ public class ShipmentRowValidator {
         }
     }
 
+    /** A cell as a reason quotes it, cut short when long. */
+    private static String quoted(String cell) {
+        return "\"" + Outbox.truncate(cell, QUOTED_MAX) + "\"";
+    }
+
+    private static String number(int count) {
+        return String.format(Locale.ROOT, "%,d", count);
+    }
+
     private static ShipmentRow.Rejected reject(RawRow row, String reason) {
         return new ShipmentRow.Rejected(row.line(), row.orderId(), row.status(), reason);
+    }
+
+    /** The longest a column's cell may be. */
+    private record Limit(String column, Function<RawRow, String> cell, int maxLength) {
     }
 }

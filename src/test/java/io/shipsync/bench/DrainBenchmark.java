@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import io.shipsync.EndToEndTest;
 import io.shipsync.ForkedService;
 import io.shipsync.ForkedServiceTest;
 import io.shipsync.sandbox.RecordedRequest;
@@ -69,11 +70,11 @@ class DrainBenchmark extends ForkedServiceTest {
         awaitLogLine(log, pid, "Started ShipsyncApplication", Duration.ofSeconds(120));
 
         Instant dropped = BenchSupport.drop(part, FILE);
-        Path report = dataDir.resolve("reports").resolve("drain-" + UPDATES + ".result.csv");
+        Path reports = dataDir.resolve("reports");
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-        while (!Files.exists(report)) {
+        while (EndToEndTest.reportsIn(reports, "drain-" + UPDATES).isEmpty()) {
             BenchSupport.failIfBroken(log, pid, "draining " + FILE);
-            assertThat(System.nanoTime()).as("no result report within 5 minutes: %s", report).isLessThan(deadline);
+            assertThat(System.nanoTime()).as("no result report within 5 minutes in %s", reports).isLessThan(deadline);
             TimeUnit.MILLISECONDS.sleep(200);
         }
         Instant reported = Instant.now();
@@ -119,7 +120,7 @@ class DrainBenchmark extends ForkedServiceTest {
         }
         assertThat(puts.stream().filter(r -> r.status() == 200).count()).as("successful status updates")
                 .isEqualTo(UPDATES);
-        List<String> lines = Files.readAllLines(report);
+        List<String> lines = Files.readAllLines(EndToEndTest.reportsIn(reports, "drain-" + UPDATES).get(0));
         assertThat(lines).hasSize(UPDATES + 1);
         assertThat(lines.subList(1, lines.size())).allSatisfy(line -> assertThat(line).contains(",processing,applied,"));
     }
