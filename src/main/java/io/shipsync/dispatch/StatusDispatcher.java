@@ -143,14 +143,19 @@ public class StatusDispatcher {
             }
             String trackingUrl = success.body().path("tracking_url").asText(null);
             boolean verifiedApplied = update.state() == UpdateState.SENDING && status.get() == update.sendingStatus();
+            boolean verifiedNotApplied = update.state() == UpdateState.SENDING && !verifiedApplied;
             transaction.executeWithoutResult(tx -> {
                 knownOrders.remember(STORE_KEY, update.orderId(), status.get(), trackingUrl, KnownOrders.Source.PLATFORM);
                 if (verifiedApplied) {
                     outbox.recordStepApplied(update.id(), update.sendingStatus());
-                } else if (update.state() == UpdateState.SENDING) {
+                } else if (verifiedNotApplied && update.giveUpReason() == null) {
                     outbox.backToPending(update.id());
                 }
             });
+            if (verifiedNotApplied && update.giveUpReason() != null) {
+                // given up while its last request's outcome was unknown: now known not to have arrived
+                throw new UpdateFailedException(update.giveUpReason(), update.lastError());
+            }
             if (verifiedApplied && update.sendingStatus() == OrderStatus.DISPATCHED) {
                 followDelivery(update);
             }
@@ -264,12 +269,6 @@ public class StatusDispatcher {
         } else if (step instanceof StatusTransitions.Refused refused) {
             outbox.settle(update.id(), UpdateState.REJECTED, "Not sent: " + refused.reason() + ".");
         } else if (step instanceof StatusTransitions.Send send) {
-            // an update that gave up while its last request's outcome was unknown: verified, not applied, not resent
-            if (update.attempts() > 0) {
-                giveUpReason(update, update.attempts(), update.lastError()).ifPresent(reason -> {
-                    throw new UpdateFailedException(reason, update.lastError());
-                });
-            }
             exchange.setProperty(SEND_STATUS, send.status());
             if (!exchange.getProperty(READ_AHEAD, false, Boolean.class)) {
                 callWhenOpen(exchange, update, Budget.STATUS_UPDATES, UPDATE_STATUS);
@@ -352,12 +351,16 @@ public class StatusDispatcher {
         }
         int attempts = update.attempts() + 1;
         Optional<String> givingUp = giveUpReason(update, attempts, error);
-        if (givingUp.isPresent() && state != UpdateState.SENDING) {
+        if (givingUp.isEmpty()) {
+            outbox.retryLater(update.id(), state, attempts, retries.nextAttemptAfter(attempts), error);
+        } else if (state == UpdateState.SENDING) {
+            // read at once; a read that keeps failing backs off like any attempt
+            Instant readAt = update.giveUpReason() == null ? clock.instant() : retries.nextAttemptAfter(attempts);
+            outbox.giveUpAfterReading(update.id(), attempts, error, givingUp.get(), readAt);
+        } else {
             outbox.recordAttempt(update.id(), attempts, error);
             throw new UpdateFailedException(givingUp.get(), error);
         }
-        Instant next = givingUp.isPresent() ? clock.instant() : retries.nextAttemptAfter(attempts);
-        outbox.retryLater(update.id(), state, attempts, next, error);
     }
 
     /** Why an update whose own attempts failed this often is given up, if it is. */

@@ -25,7 +25,7 @@ import org.springframework.stereotype.Repository;
 public class Outbox {
 
     private static final String COLUMNS = "id, store_key, order_id, target_status, tracking_url, source, source_file_id, "
-            + "source_line, source_ref, state, sending_status, steps_sent, attempts, next_attempt_at, last_error, created_at";
+            + "source_line, source_ref, state, sending_status, steps_sent, attempts, next_attempt_at, last_error, created_at, give_up_reason";
 
     private final JdbcClient jdbc;
     private final JdbcTemplate batches;
@@ -162,7 +162,7 @@ public class Outbox {
     public void recordStepApplied(long id, OrderStatus status) {
         jdbc.sql("""
                         UPDATE status_update
-                        SET state = 'PENDING', sending_status = NULL,
+                        SET state = 'PENDING', sending_status = NULL, give_up_reason = NULL,
                             steps_sent = CASE WHEN steps_sent IS NULL THEN :status ELSE steps_sent || ',' || :status END,
                             updated_at = :now
                         WHERE id = :id""")
@@ -186,6 +186,21 @@ public class Outbox {
                         WHERE id = :id""")
                 .param("state", state.name()).param("attempts", attempts).param("at", at.atOffset(ZoneOffset.UTC))
                 .param("error", truncate(error, 2000)).param("now", now()).param("id", id)
+                .update();
+    }
+
+    /**
+     * The update gives up, but its last request may have reached the platform: it stays SENDING, to be read at
+     * {@code readAt}, and becomes a dead letter with this reason only if the read shows the request did not arrive.
+     */
+    public void giveUpAfterReading(long id, int attempts, String error, String reason, Instant readAt) {
+        jdbc.sql("""
+                        UPDATE status_update
+                        SET state = 'SENDING', attempts = :attempts, next_attempt_at = :at, last_error = :error,
+                            give_up_reason = :reason, updated_at = :now
+                        WHERE id = :id""")
+                .param("attempts", attempts).param("error", truncate(error, 2000)).param("reason", truncate(reason, 2000))
+                .param("at", readAt.atOffset(ZoneOffset.UTC)).param("now", now()).param("id", id)
                 .update();
     }
 
@@ -247,6 +262,7 @@ public class Outbox {
                 rs.getInt("attempts"),
                 rs.getObject("next_attempt_at", OffsetDateTime.class).toInstant(),
                 rs.getString("last_error"),
-                rs.getObject("created_at", OffsetDateTime.class).toInstant());
+                rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+                rs.getString("give_up_reason"));
     }
 }

@@ -12,6 +12,7 @@ import io.shipsync.order.OrderStatus;
  * @param sendingStatus the status of the request that may be out while the update is {@link UpdateState#SENDING}
  * @param stepsSent     statuses already applied on the way to the target, comma separated (filled-in steps)
  * @param createdAt     when the update joined the outbox
+ * @param giveUpReason  why the update is given up once a read shows its last request did not reach the platform
  */
 public record StatusUpdate(
         long id,
@@ -29,7 +30,8 @@ public record StatusUpdate(
         int attempts,
         Instant nextAttemptAt,
         String lastError,
-        Instant createdAt) {
+        Instant createdAt,
+        String giveUpReason) {
 
     public boolean hasSentSteps() {
         return stepsSent != null && !stepsSent.isEmpty();

@@ -6,3 +6,7 @@ CREATE TABLE request_window (
     answered_at TIMESTAMP WITH TIME ZONE NOT NULL
 );
 CREATE INDEX request_window_by_budget ON request_window (budget_key, answered_at);
+
+-- Why an update is being given up while its last request's outcome is unknown: it is read first, and becomes a dead
+-- letter only if the platform did not apply it.
+ALTER TABLE status_update ADD COLUMN give_up_reason VARCHAR(2000);
