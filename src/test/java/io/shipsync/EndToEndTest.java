@@ -3,6 +3,10 @@ package io.shipsync;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,11 +20,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.shipsync.sandbox.TribeMadeSandbox;
 
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -43,8 +51,13 @@ public abstract class EndToEndTest {
     protected static TribeMadeSandbox platform;
     protected static Path dataDir;
 
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
     @Autowired
     protected JdbcClient jdbc;
+
+    @LocalManagementPort
+    protected int managementPort;
 
     /** Starts a new sandbox and data folder for the test class and points shipsync at them. */
     protected static void configure(DynamicPropertyRegistry registry, int updatesPerSecond, int readsPerSecond)
@@ -152,6 +165,25 @@ public abstract class EndToEndTest {
     protected static String reportLine(List<String> report, int line) {
         return report.stream().filter(l -> l.startsWith(line + ",")).findFirst()
                 .orElseThrow(() -> new AssertionError("no report line for line " + line + " in " + report));
+    }
+
+    /** {@code /actuator/health} with its details, on the management port, as an operator reads it. */
+    protected JsonNode health() throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                URI.create("http://localhost:" + managementPort + "/actuator/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return new ObjectMapper().readTree(response.body());
+    }
+
+    /** Changes an order the way the store does in its own dashboard, behind shipsync's back. */
+    protected static void changeInDashboard(UUID order, String statusBody) throws IOException, InterruptedException {
+        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(
+                        URI.create(platform.baseUrl() + "/api/orders/" + order + "/status"))
+                .header("X-API-Key", API_KEY).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(statusBody)).build(), HttpResponse.BodyHandlers.ofString());
+        if (answer.statusCode() != 200) {
+            throw new IllegalStateException("the sandbox refused the change: " + answer.body());
+        }
     }
 
     protected long pendingUpdates() {

@@ -9,7 +9,6 @@ import org.apache.camel.Route;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.client.TestRestTemplate;
-import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -26,9 +25,6 @@ class ShipsyncApplicationTest extends EndToEndTest {
 
     @Autowired
     TestRestTemplate http;
-
-    @LocalManagementPort
-    int managementPort;
 
     @Test
     void starts_every_route_from_the_routes_folder() {

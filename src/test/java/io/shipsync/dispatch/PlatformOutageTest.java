@@ -6,16 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.IntStream;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.shipsync.EndToEndTest;
 import io.shipsync.sandbox.Fault;
@@ -23,7 +17,6 @@ import io.shipsync.sandbox.RecordedRequest;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -34,11 +27,6 @@ import org.springframework.test.context.DynamicPropertySource;
 class PlatformOutageTest extends EndToEndTest {
 
     private static final int MAX_ATTEMPTS = 3;
-
-    private final HttpClient http = HttpClient.newHttpClient();
-
-    @LocalManagementPort
-    private int managementPort;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {
@@ -65,7 +53,7 @@ class PlatformOutageTest extends EndToEndTest {
 
         drop("outage.csv", csv.toString());
 
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(health())
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(dispatchHealth())
                 .contains("\"unavailable\":\"TribeMade unavailable since ").contains("next probe at "));
         // far longer than the attempts would last without the circuit
         await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(6)).until(() ->
@@ -83,7 +71,7 @@ class PlatformOutageTest extends EndToEndTest {
         }
         orders.forEach(order -> assertThat(platform.statusHistory(order)).containsExactly("processing"));
         assertThat(deadLetters()).isZero();
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(health()).doesNotContain("unavailable"));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(dispatchHealth()).doesNotContain("unavailable"));
     }
 
     @Test
@@ -112,7 +100,7 @@ class PlatformOutageTest extends EndToEndTest {
         assertThat(reportLine(awaitReport("own-failure"), 2)).startsWith("2," + order + ",processing,dead-letter,")
                 .contains(MAX_ATTEMPTS + " failed attempts");
         assertThat(putsFor(order)).extracting(RecordedRequest::status).containsOnly(500).hasSize(MAX_ATTEMPTS);
-        assertThat(health()).doesNotContain("unavailable");
+        assertThat(dispatchHealth()).doesNotContain("unavailable");
     }
 
     @Test
@@ -131,14 +119,12 @@ class PlatformOutageTest extends EndToEndTest {
         assertThat((String) parked.get("last_error")).hasSizeLessThanOrEqualTo(4000).endsWith("…");
     }
 
+    private String dispatchHealth() throws IOException, InterruptedException {
+        return health().path("components").path("statusDispatch").toString();
+    }
+
     private long deadLetters() {
         return jdbc.sql("SELECT COUNT(*) FROM dead_letter").query(Long.class).single();
     }
 
-    private String health() throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                URI.create("http://localhost:" + managementPort + "/actuator/health")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return new ObjectMapper().readTree(response.body()).path("components").path("statusDispatch").toString();
-    }
 }

@@ -7,10 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -30,8 +26,6 @@ import org.springframework.test.context.DynamicPropertySource;
 class StaleOrderKnowledgeTest extends EndToEndTest {
 
     private static final String TOKEN = "wh-test-token-stale-4b1d";
-
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @LocalServerPort
     private int port;
@@ -59,9 +53,9 @@ class StaleOrderKnowledgeTest extends EndToEndTest {
                 "SELECT COUNT(*) FROM known_order WHERE order_id IN (:ids) AND status = 'started'")
                 .param("ids", List.of(movedOn, dispatchedMeanwhile)).query(Long.class).single() == 2);
         // the store moves both on in its own dashboard
-        setInDashboard(movedOn, "{\"status\":\"processing\"}");
-        setInDashboard(dispatchedMeanwhile, "{\"status\":\"processing\"}");
-        setInDashboard(dispatchedMeanwhile, "{\"status\":\"dispatched\",\"tracking_url\":\"" + TRACKING + "77\"}");
+        changeInDashboard(movedOn, "{\"status\":\"processing\"}");
+        changeInDashboard(dispatchedMeanwhile, "{\"status\":\"processing\"}");
+        changeInDashboard(dispatchedMeanwhile, "{\"status\":\"dispatched\",\"tracking_url\":\"" + TRACKING + "77\"}");
 
         drop("after-dashboard.csv", HEADER
                 + movedOn + ",dispatched," + TRACKING + "78\n"
@@ -81,7 +75,7 @@ class StaleOrderKnowledgeTest extends EndToEndTest {
         UUID order = newOrder("started");
         drop("first.csv", HEADER + order + ",processing,\n");
         assertThat(reportLine(awaitReport("first"), 2)).contains(",processing,applied,");
-        setInDashboard(order, "{\"status\":\"cancelled\"}");
+        changeInDashboard(order, "{\"status\":\"cancelled\"}");
         // shipsync still believes processing, which it applied itself: it sends, and the platform refuses
         drop("second.csv", HEADER + order + ",dispatched," + TRACKING + "79\n");
         assertThat(reportLine(awaitReport("second"), 2)).contains(",dispatched,dead-letter,")
@@ -95,11 +89,4 @@ class StaleOrderKnowledgeTest extends EndToEndTest {
         assertThat(putsFor(order)).hasSize(putsBefore);
     }
 
-    private void setInDashboard(UUID order, String body) throws IOException, InterruptedException {
-        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(
-                        URI.create(platform.baseUrl() + "/api/orders/" + order + "/status"))
-                .header("X-API-Key", API_KEY).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-    }
 }

@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,7 +15,6 @@ import java.util.stream.IntStream;
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.shipsync.EndToEndTest;
 import io.shipsync.sandbox.Fault;
@@ -29,7 +24,6 @@ import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -44,12 +38,6 @@ class StatusDispatchRouteTest extends EndToEndTest {
     static final int UPDATES_PER_SECOND = 5;
     static final String HEADER = "order_id,status,tracking_url\n";
     static final String TRACKING = "https://delhivery.com/track/DLVY";
-
-    private final HttpClient http = HttpClient.newHttpClient();
-    private final ObjectMapper json = new ObjectMapper();
-
-    @LocalManagementPort
-    private int managementPort;
 
     @Autowired
     private DataSource dataSource;
@@ -267,12 +255,7 @@ class StatusDispatchRouteTest extends EndToEndTest {
         drop("before-cancel.csv", HEADER + order + ",processing,\n");
         assertThat(reportLine(awaitReport("before-cancel"), 2)).contains(",processing,applied,");
         // the store cancels it in the dashboard: shipsync still knows it as processing
-        HttpResponse<String> cancel = http.send(HttpRequest.newBuilder(URI.create(platform.baseUrl() + "/api/orders/"
-                        + order + "/status"))
-                .header("X-API-Key", API_KEY).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString("{\"status\":\"cancelled\"}")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(cancel.statusCode()).isEqualTo(200);
+        changeInDashboard(order, "{\"status\":\"cancelled\"}");
         int before = requestsOf(order).size();
 
         drop("after-cancel.csv", HEADER + order + ",dispatched," + TRACKING + "1\n");
@@ -377,10 +360,4 @@ class StatusDispatchRouteTest extends EndToEndTest {
                 .param("ids", List.of(orders)).query(Long.class).single();
     }
 
-    private JsonNode health() throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort + "/actuator/health")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return json.readTree(response.body());
-    }
 }
