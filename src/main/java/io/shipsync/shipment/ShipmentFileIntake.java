@@ -99,7 +99,8 @@ public class ShipmentFileIntake {
             decide(exchange, id, Decision.MOVE_ONLY, files.get(id).archivedAs());
         } else {
             long id = registerArchived(name, inspection, receivedAt, IngestedFile.State.INGESTING, null);
-            log.info("Reading {}: {} data rows", name, inspection.dataRows());
+            log.info("Reading {}: {} data rows{}", name, inspection.dataRows(),
+                    inspection.separator() == Separator.COMMA ? "" : " (" + inspection.separator().description() + ")");
             decide(exchange, id, Decision.INGEST, files.get(id).archivedAs());
         }
     }
@@ -108,8 +109,8 @@ public class ShipmentFileIntake {
     public Iterator<List<RawRow>> rowBatches(@ExchangeProperty(FILE_ID) long fileId, File file) throws IOException {
         long alreadyCommitted = files.get(fileId).linesCommitted();
         try {
-            return new Batches(ShipmentCsvReader.open(Files.newInputStream(file.toPath())), alreadyCommitted,
-                    properties.batchSize());
+            return new Batches(ShipmentCsvReader.open(Files.newInputStream(file.toPath()), properties.recordLimits()),
+                    alreadyCommitted, properties.batchSize());
         } catch (UnreadableFileException e) {
             throw new IOException("the file changed after it was checked: " + e.getMessage(), e);
         }
