@@ -22,6 +22,8 @@ import org.springframework.validation.annotation.Validated;
  *                    is still being written is not read half-way
  * @param busyFileTimeout how long one look at the inbox waits for a file that keeps changing before moving on
  * @param batchSize   rows committed per transaction while a file is read
+ * @param maxAttempts how many times a file whose reading fails for an unexpected reason (a database error, say) is
+ *                    tried before it is moved to the failed folder with the reason
  * @param reportInterval how often finished files are checked for a result report to write
  */
 @Validated
@@ -33,6 +35,7 @@ public record ShipmentFileProperties(
         @DefaultValue("5s") Duration quietPeriod,
         @DefaultValue("60s") Duration busyFileTimeout,
         @Min(1) @DefaultValue("1000") int batchSize,
+        @Min(1) @DefaultValue("3") int maxAttempts,
         @DefaultValue("2s") Duration reportInterval) {
 
     public ShipmentFileProperties {
