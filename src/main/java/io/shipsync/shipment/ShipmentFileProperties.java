@@ -18,8 +18,8 @@ import org.springframework.validation.annotation.Validated;
  *                    characters, makes the file refused whole; it bounds the memory one row can take, so that a
  *                    quote that never closes or a file that is not CSV cannot exhaust it
  * @param maxColumns  a row with more values than this makes the file refused whole, for the same reason
- * @param quietPeriod a file is read only once its size and modification time held still this long, so a file that
- *                    is still being written is not read half-way
+ * @param quietPeriod a file is read only once it has not been modified for this long, so a file that is still being
+ *                    written is not read half-way
  * @param busyFileTimeout how long one look at the inbox waits for a file that keeps changing before moving on
  * @param batchSize   rows committed per transaction while a file is read
  * @param maxAttempts how many times a file whose reading fails for an unexpected reason (a database error, say) is

@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -32,6 +37,26 @@ class ShipmentFileIntakeTest extends EndToEndTest {
         registry.add("shipsync.shipment-files.quiet-period", () -> QUIET_PERIOD.toMillis() + "ms");
         // a row per transaction, so that a failure can come after some rows of the file are committed
         registry.add("shipsync.shipment-files.batch-size", () -> "1");
+    }
+
+    @Test
+    void takes_twenty_files_dropped_together_without_waiting_a_quiet_period_for_each() throws IOException {
+        Path inbox = Files.createDirectories(dataDir.resolve("inbox"));
+        var names = new ArrayList<String>();
+        for (int i = 0; i < 20; i++) {
+            names.add("burst-%02d.csv".formatted(i));
+            Files.writeString(inbox.resolve(names.get(i) + ".part"), "order_id,status\n" + newOrder("started")
+                    + ",processing\n", StandardCharsets.UTF_8);
+        }
+        for (String name : names) {
+            Files.move(inbox.resolve(name + ".part"), inbox.resolve(name));
+        }
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> receivedAt(names).size() == names.size());
+
+        List<OffsetDateTime> received = receivedAt(names);
+        Duration span = Duration.between(received.get(0), received.get(received.size() - 1));
+        assertThat(span).as("from the first file taken to the last").isLessThan(QUIET_PERIOD.multipliedBy(5));
     }
 
     @Test
@@ -70,4 +95,10 @@ class ShipmentFileIntakeTest extends EndToEndTest {
             jdbc.sql("ALTER TABLE accepted_row DROP CONSTRAINT test_only_first_lines").update();
         }
     }
+
+    private List<OffsetDateTime> receivedAt(List<String> names) {
+        return jdbc.sql("SELECT received_at FROM ingested_file WHERE file_name IN (:names) ORDER BY received_at")
+                .param("names", names).query(OffsetDateTime.class).list();
+    }
+
 }
