@@ -20,7 +20,7 @@ public record IngestedFile(
         INGESTED,
         /** The same content as {@code duplicateOf}; nothing of it is sent again. */
         DUPLICATE,
-        /** Unreadable as a shipment CSV; moved whole to the failed folder. */
+        /** Unreadable as a shipment CSV, or taking it in kept failing; moved whole to the failed folder. */
         FAILED
     }
 

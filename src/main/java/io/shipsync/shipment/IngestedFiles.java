@@ -65,6 +65,12 @@ public class IngestedFiles {
                 .update();
     }
 
+    /** Gives up on a file whose taking in kept failing; the rows it committed stay. */
+    public void markFailed(long id, String reason) {
+        jdbc.sql("UPDATE ingested_file SET state = 'FAILED', failure_reason = :reason WHERE id = :id")
+                .param("reason", reason).param("id", id).update();
+    }
+
     public void markIngested(long id) {
         jdbc.sql("UPDATE ingested_file SET state = 'INGESTED' WHERE id = :id").param("id", id).update();
     }

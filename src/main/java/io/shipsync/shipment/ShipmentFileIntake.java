@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,6 +30,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Takes in a dropped shipment file for the shipment-files route: decides whether it is new, a resumed one, a
  * duplicate or unreadable, commits its rows to the outbox batch by batch, and says where the file goes afterwards.
+ * When taking a file in fails for a reason that is not its content (a database error, say), the route comes back
+ * here: the file is tried again, a bounded number of times, then moved to the failed folder with the reason.
  */
 @Component("shipmentFileIntake")
 public class ShipmentFileIntake {
@@ -37,18 +40,24 @@ public class ShipmentFileIntake {
     public static final String FILE_ID = "shipsyncFileId";
     public static final String DECISION = "shipsyncIntake";
     public static final String MOVE_TO = "shipsyncMoveTo";
+    /** Which attempt at the file this is, from 1. */
+    public static final String ATTEMPT = "shipsyncAttempt";
 
     /** What to do with a received file. */
     public enum Decision {
         /** Read and commit its rows (from the start, or after the lines a crash left committed). */
         INGEST,
         /** Nothing to read: a duplicate, an unreadable file, or one whose rows were committed before a crash. */
-        MOVE_ONLY
+        MOVE_ONLY,
+        /** The attempt failed; take the file in again, from where the committed rows end. */
+        TRY_AGAIN
     }
 
     private static final Logger log = LoggerFactory.getLogger(ShipmentFileIntake.class);
     /** Lines between two progress messages for a large file. */
     private static final long PROGRESS_EVERY = 100_000;
+    /** Characters of a failure's message kept in the log line and the reason. */
+    private static final int MAX_REASON = 300;
 
     private final ShipmentFileInspector inspector;
     private final IngestedFiles files;
@@ -72,6 +81,7 @@ public class ShipmentFileIntake {
     public void receive(Exchange exchange) throws IOException {
         Path file = exchange.getMessage().getBody(File.class).toPath();
         String name = file.getFileName().toString();
+        int attempt = attempt(exchange);
         Instant receivedAt = clock.instant();
         Inspection inspection;
         try {
@@ -83,7 +93,10 @@ public class ShipmentFileIntake {
         Optional<IngestedFile> earlier = files.latestReadable(inspection.checksum());
         if (earlier.isPresent() && earlier.get().state() == IngestedFile.State.INGESTING) {
             IngestedFile resumed = earlier.get();
-            log.info("Resuming {} after line {}: the service stopped while reading it", name, resumed.linesCommitted());
+            if (attempt == 1) {
+                // an earlier attempt in this run is not a stop: failed() has said that it tries again
+                log.info("Resuming {} after line {}: the service stopped while reading it", name, resumed.linesCommitted());
+            }
             decide(exchange, resumed.id(), Decision.INGEST, resumed.archivedAs());
         } else if (earlier.isPresent() && name.equals(earlier.get().fileName()) && archiveMissing(earlier.get())) {
             log.info("{} was read completely before the service stopped; archiving it now", name);
@@ -96,7 +109,8 @@ public class ShipmentFileIntake {
             decide(exchange, id, Decision.MOVE_ONLY, files.get(id).archivedAs());
         } else {
             long id = registerArchived(name, inspection, receivedAt, IngestedFile.State.INGESTING, null);
-            log.info("Reading {}: {} data rows", name, inspection.dataRows());
+            log.info("Reading {}: {} data rows{}", name, inspection.dataRows(),
+                    inspection.separator() == Separator.COMMA ? "" : " (" + inspection.separator().description() + ")");
             decide(exchange, id, Decision.INGEST, files.get(id).archivedAs());
         }
     }
@@ -105,8 +119,8 @@ public class ShipmentFileIntake {
     public Iterator<List<RawRow>> rowBatches(@ExchangeProperty(FILE_ID) long fileId, File file) throws IOException {
         long alreadyCommitted = files.get(fileId).linesCommitted();
         try {
-            return new Batches(ShipmentCsvReader.open(Files.newInputStream(file.toPath())), alreadyCommitted,
-                    properties.batchSize());
+            return new Batches(ShipmentCsvReader.open(Files.newInputStream(file.toPath()), properties.recordLimits()),
+                    alreadyCommitted, properties.batchSize());
         } catch (UnreadableFileException e) {
             throw new IOException("the file changed after it was checked: " + e.getMessage(), e);
         }
@@ -144,18 +158,93 @@ public class ShipmentFileIntake {
     private void refuse(Exchange exchange, Path file, String name, Instant receivedAt, String reason) throws IOException {
         long id = files.register(TribeMadeProperties.STORE_KEY, name, null, Files.size(file), receivedAt,
                 IngestedFile.State.FAILED, null, reason);
-        Path target = paths.failedDir().resolve(uniqueName(id, name, receivedAt));
-        Files.createDirectories(target.getParent());
-        Files.writeString(target.resolveSibling(target.getFileName() + ".reason.txt"), """
+        Path target = moveToFailed(exchange, id, name, receivedAt, """
                 shipsync could not read %s (received %s).
 
                 %s
 
                 Nothing from this file was sent. Fix it and drop it into the inbox again.
                 """.formatted(name, receivedAt, reason));
-        files.recordArchivedAs(id, target.toString());
         log.warn("Refused {}: {} Moved to {}", name, reason, target);
+    }
+
+    /**
+     * Taking the file in failed for a reason that is not its content: the route calls this with the failure caught.
+     * Decides to try again, or, after {@code max-attempts}, moves the file to the failed folder with the reason.
+     * Rows already committed from the file are kept: they were checked, are durable and may already be on the
+     * platform, which cannot be undone; the reason says up to which line they go.
+     */
+    public void failed(Exchange exchange) throws IOException {
+        Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String name = exchange.getMessage().getBody(File.class).getName();
+        int attempt = attempt(exchange);
+        String reason = inPlainWords(failure);
+        if (attempt < properties.maxAttempts()) {
+            log.warn("Trying {} again (attempt {} of {}) after: {}", name, attempt + 1, properties.maxAttempts(), reason);
+            log.debug("Attempt {} at {} failed", attempt, name, failure);
+            exchange.setProperty(ATTEMPT, attempt + 1);
+            exchange.setProperty(DECISION, Decision.TRY_AGAIN.name());
+            return;
+        }
+        String summary = "Taking the file in failed " + attempt + " times, the last time with " + reason + ".";
+        Long knownId = exchange.getProperty(FILE_ID, Long.class);
+        IngestedFile record = knownId != null ? files.get(knownId) : null;
+        long id;
+        Instant receivedAt;
+        if (record != null) {
+            id = record.id();
+            receivedAt = record.receivedAt();
+            files.markFailed(id, summary);
+        } else {
+            receivedAt = clock.instant();
+            id = files.register(TribeMadeProperties.STORE_KEY, name, null,
+                    Files.size(exchange.getMessage().getBody(File.class).toPath()), receivedAt, IngestedFile.State.FAILED,
+                    null, summary);
+        }
+        long linesCommitted = record == null ? 0 : record.linesCommitted();
+        String taken = linesCommitted > 0
+                ? "The rows up to line " + linesCommitted + " were taken in before that and are sent to the platform "
+                        + "as usual; the rows after line " + linesCommitted + " were not."
+                : "No row of this file was taken in; nothing from it was sent.";
+        Path target = moveToFailed(exchange, id, name, receivedAt, """
+                shipsync could not finish taking in %s (received %s).
+
+                %s
+
+                %s
+
+                This is not one of the problems shipsync checks files for: ask whoever runs shipsync to look at its \
+                log. Once the cause is fixed, drop the file into the inbox again: an order that already has its \
+                status is reported unchanged and not sent twice.
+                """.formatted(name, receivedAt, summary, taken));
+        log.error("Gave up on {} after {} attempts, the last with {}. Moved to {}", name, attempt, reason, target, failure);
+    }
+
+    /** A failure in plain words for the log and the reason file: its root cause's first line, no class names. */
+    static String inPlainWords(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String kind = root instanceof SQLException ? "a database error"
+                : root instanceof IOException ? "an error reading or moving the file" : "an unexpected error";
+        String message = root.getMessage() == null ? "" : root.getMessage().lines().findFirst().orElse("")
+                // H2 ends the first line of its messages with the statement that follows on the next lines
+                .replaceFirst(";\\s*SQL statement:?\\s*$", "").strip();
+        if (message.isEmpty()) {
+            return kind;
+        }
+        return kind + ": " + (message.length() <= MAX_REASON ? message : message.substring(0, MAX_REASON - 1) + "…");
+    }
+
+    private Path moveToFailed(Exchange exchange, long id, String name, Instant receivedAt, String reasonFile)
+            throws IOException {
+        Path target = paths.failedDir().resolve(uniqueName(id, name, receivedAt));
+        Files.createDirectories(target.getParent());
+        Files.writeString(target.resolveSibling(target.getFileName() + ".reason.txt"), reasonFile);
+        files.recordArchivedAs(id, target.toString());
         decide(exchange, id, Decision.MOVE_ONLY, target.toString());
+        return target;
     }
 
     private String archive(long id, String name, Instant receivedAt) {
@@ -182,6 +271,10 @@ public class ShipmentFileIntake {
     /** Unique so that a second file of the same name never overwrites the first in the archive. */
     private static String uniqueName(long id, String name, Instant receivedAt) {
         return new ReceivedFileName(id, receivedAt).unique(name);
+    }
+
+    private static int attempt(Exchange exchange) {
+        return exchange.getProperty(ATTEMPT, 1, Integer.class);
     }
 
     private static void decide(Exchange exchange, long fileId, Decision decision, String moveTo) {

@@ -16,10 +16,14 @@ import java.util.stream.Stream;
 import io.shipsync.EndToEndTest;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** Shipment files dropped into the inbox, through the shipment-files route to the platform and the report. */
+@ExtendWith(OutputCaptureExtension.class)
 class ShipmentFilesRouteTest extends EndToEndTest {
 
     @DynamicPropertySource
@@ -147,13 +151,68 @@ class ShipmentFilesRouteTest extends EndToEndTest {
     }
 
     @Test
-    void moves_a_file_that_is_not_utf8_to_failed_with_a_reason() throws IOException {
+    void names_the_first_line_with_a_byte_that_is_not_utf8() throws IOException {
         UUID order = newOrder("started");
-        byte[] latin1 = ("order_id,status,notes\n" + order + ",processing,Caf\u00e9\n").getBytes(StandardCharsets.ISO_8859_1);
+        byte[] latin1 = ("order_id,status,notes\n" + order + ",processing,fine\n" + order + ",processing,Caf\u00e9\n")
+                .getBytes(StandardCharsets.ISO_8859_1);
         drop("latin1.csv", latin1);
 
-        assertThat(awaitReason("latin1.csv")).contains("not UTF-8");
+        assertThat(awaitReason("latin1.csv")).contains("\n\nLine 3 has a character that is not UTF-8 (byte 0xE9): is "
+                + "the file a spreadsheet or binary file, or text saved in another encoding? Save it as \"CSV UTF-8\" "
+                + "and drop it again.\n\n");
         assertThat(requestsFor(order)).isZero();
+    }
+
+    @Test
+    void names_the_line_where_a_quoted_value_opens_and_never_closes() throws IOException {
+        UUID order = newOrder("started");
+        drop("stray-quote.csv", """
+                order_id,status,tracking_url
+                %s,dispatched,"https://delhivery.com/track/DL1
+                %s,processing,
+                """.formatted(order, order));
+
+        String reason = "Line 2 opens a quoted value that never closes. A value that starts with a double quote must "
+                + "end with one, and a double quote inside it must be doubled (\"\").";
+        assertThat(awaitReason("stray-quote.csv")).contains("\n\n" + reason + "\n\n");
+        assertThat(failureReason("stray-quote.csv")).isEqualTo(reason);
+        assertThat(requestsFor(order)).isZero();
+    }
+
+    @Test
+    void names_the_line_of_a_quoted_value_followed_by_text() throws IOException {
+        drop("after-quote.csv", "order_id,status\n" + UUID.randomUUID() + ",processing\n"
+                + UUID.randomUUID() + ",\"processing\"ok\n");
+
+        assertThat(failureReasonWhenFailed("after-quote.csv")).isEqualTo("Line 3 has text after the closing quote of a "
+                + "quoted value (opened on line 3). A value that starts with a double quote must end with one, and a "
+                + "double quote inside it must be doubled (\"\").");
+    }
+
+    @Test
+    void refuses_a_file_with_a_row_of_more_values_than_max_columns() throws IOException {
+        UUID order = newOrder("started");
+        drop("wide.csv", "order_id,status\n" + order + ",processing\n" + order + ",delivered" + ",x".repeat(63) + "\n");
+
+        assertThat(failureReasonWhenFailed("wide.csv")).isEqualTo("Line 3 has more than 64 values "
+                + "(shipsync.shipment-files.max-columns): is this a shipment file? A shipment row has the columns "
+                + "order_id, status, tracking_url, courier and awb, and perhaps a few more.");
+        assertThat(requestsFor(order)).isZero();
+    }
+
+    @Test
+    void reads_semicolon_and_tab_separated_exports(CapturedOutput output) throws IOException {
+        UUID semicolon = newOrder("processing");
+        UUID tab = newOrder("started");
+        drop("europe.csv", "\"order_id\";\"status\";\"tracking_url\";\"courier\";\"awb\";\"notes\"\r\n"
+                + semicolon + ";dispatched;;delhivery;DL77;packed, checked twice\r\n");
+        drop("text-export.csv", "order_id\tstatus\ttracking_url\n" + tab + "\tprocessing\t\n");
+
+        assertThat(reportLine(awaitReport("europe"), 2)).startsWith("2," + semicolon + ",dispatched,applied,");
+        assertThat(reportLine(awaitReport("text-export"), 2)).startsWith("2," + tab + ",processing,applied,");
+        assertThat(platform.order(semicolon).trackingUrl()).isEqualTo("https://delhivery.com/track/DL77");
+        assertThat(output).contains("Reading europe.csv: 1 data rows (semicolon-separated)")
+                .contains("Reading text-export.csv: 1 data rows (tab-separated)");
     }
 
     @Test
@@ -272,25 +331,19 @@ class ShipmentFilesRouteTest extends EndToEndTest {
                 + "AND file_name LIKE '%upload%' OR file_name LIKE '.hidden%'").query(Long.class).single()).isZero();
     }
 
-    private static String awaitReason(String fileName) throws IOException {
-        Path failed = dataDir.resolve("failed");
-        Path dropped = dataDir.resolve("inbox").resolve(fileName);
-        await().atMost(Duration.ofSeconds(20)).until(() -> reasonFile(failed, fileName) != null && Files.notExists(dropped));
-        try (Stream<Path> files = Files.list(failed)) {
-            assertThat(files.map(p -> p.getFileName().toString()))
-                    .anyMatch(n -> n.endsWith("-" + fileName));
-        }
-        return Files.readString(reasonFile(failed, fileName));
+    /** The reason recorded for a file moved to the failed folder. */
+    private String failureReasonWhenFailed(String fileName) throws IOException {
+        awaitReason(fileName);
+        return failureReason(fileName);
     }
 
-    private static Path reasonFile(Path failed, String fileName) throws IOException {
-        if (!Files.isDirectory(failed)) {
-            return null;
-        }
-        try (Stream<Path> files = Files.list(failed)) {
-            return files.filter(p -> p.getFileName().toString().endsWith("-" + fileName + ".reason.txt"))
-                    .findFirst().orElse(null);
-        }
+    private String failureReason(String fileName) {
+        return jdbc.sql("SELECT failure_reason FROM ingested_file WHERE file_name = :name AND state = 'FAILED'")
+                .param("name", fileName).query(String.class).single();
+    }
+
+    private static String awaitReason(String fileName) throws IOException {
+        return FailedFolder.awaitReason(dataDir, fileName, Duration.ofSeconds(20));
     }
 
     private static List<Path> archived(String fileName) throws IOException {
