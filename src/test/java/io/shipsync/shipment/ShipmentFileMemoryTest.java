@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
+import io.shipsync.EndToEndTest;
 import io.shipsync.ForkedService;
 import io.shipsync.ForkedServiceTest;
 
@@ -76,7 +77,8 @@ class ShipmentFileMemoryTest extends ForkedServiceTest {
                 .contains("Line 2 has more than 64 values (shipsync.shipment-files.max-columns)");
         drop("after.csv", out -> out.write(("order_id,status\n" + order + ",processing\n").getBytes(StandardCharsets.US_ASCII)));
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(dataDir.resolve("reports/after.result.csv")));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> !EndToEndTest.reportsIn(dataDir.resolve("reports"), "after").isEmpty());
         assertThat(platform.statusHistory(order)).containsExactly("processing");
         assertThat(service.isAlive()).isTrue();
         assertThat(service.logged("OutOfMemoryError")).isFalse();
