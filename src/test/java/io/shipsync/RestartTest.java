@@ -42,7 +42,7 @@ class RestartTest extends ForkedServiceTest {
     @Test
     void a_quick_restart_keeps_the_platforms_window_even_without_rate_limit_headers() throws Exception {
         // longer than a restart takes, so that the second run starts inside the first run's window
-        Duration window = Duration.ofSeconds(45);
+        Duration window = Duration.ofSeconds(30);
         platform = TribeMadeSandbox.builder().updateLimit(3, window).readLimit(50, window).withoutRateLimitHeaders()
                 .build().start();
         platform.addStore(API_KEY, STORE);
@@ -50,11 +50,11 @@ class RestartTest extends ForkedServiceTest {
         List<UUID> after = orders(3);
         dropFile("before-crash.csv", before);
 
-        service = start("window-first", API_KEY, 3, "45s");
+        service = start("window-first", API_KEY, 3, "30s");
         await().atMost(Duration.ofSeconds(60)).until(() -> applied(before) == before.size());
         service.kill();
         dropFile("after-crash.csv", after);
-        service = start("window-second", API_KEY, 3, "45s");
+        service = start("window-second", API_KEY, 3, "30s");
 
         await().atMost(Duration.ofSeconds(90)).until(() -> applied(after) == after.size());
         List<RecordedRequest> puts = platform.requests().stream().filter(r -> r.method().equals("PUT")).toList();

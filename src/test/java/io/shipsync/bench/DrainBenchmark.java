@@ -60,7 +60,7 @@ class DrainBenchmark extends ForkedServiceTest {
         Files.writeString(part, csv, StandardCharsets.UTF_8);
 
         // the default throttle (config/application.yaml: 20 per 60 s): nothing of shipsync.status-updates is set
-        service = ForkedService.start(NAME, "256m", List.of(
+        service = ForkedService.startForBenchmark(NAME, "256m", List.of(
                 "--shipsync.data-dir=" + dataDir,
                 "--shipsync.inbox=" + inbox,
                 "--shipsync.tribemade.base-url=" + platform.baseUrl(),

@@ -75,7 +75,7 @@ class IngestBenchmark extends ForkedServiceTest {
                 "--shipsync.tribemade.base-url=" + platform.baseUrl(),
                 "--shipsync.tribemade.api-key=" + API_KEY));
         arguments.addAll(EXTRA_ARGUMENTS);
-        service = ForkedService.start(NAME, "256m", arguments);
+        service = ForkedService.startForBenchmark(NAME, "256m", arguments);
         long pid = service.pid();
         var log = BenchSupport.LogWatcher.of(NAME);
         awaitLogLine(log, pid, "Started ShipsyncApplication", Duration.ofSeconds(120));

@@ -139,7 +139,7 @@ class WebhookBenchmark extends ForkedServiceTest {
                 "--shipsync.tribemade.api-key=tb-bench-webhook-key1",
                 "--shipsync.webhook.token=" + TOKEN));
         EXTRA_ARGUMENTS.forEach(a -> arguments.add(a.replace("{data-dir}", dataDir.toString())));
-        service = ForkedService.start(NAME, "256m", arguments);
+        service = ForkedService.startForBenchmark(NAME, "256m", arguments);
         long pid = service.pid();
         var log = BenchSupport.LogWatcher.of(NAME);
         awaitLogLine(log, pid, "Started ShipsyncApplication", Duration.ofSeconds(120));
