@@ -42,7 +42,7 @@ public class TrackedShipments {
         this.clock = clock;
     }
 
-    /** Why a shipment dispatched with this tracking link will not be followed, for the update's detail, if it will not. */
+    /** Why a shipment dispatched with this tracking link will not be followed, for the update's detail. */
     public Optional<String> whyNotFollowed(String trackingUrl) {
         return notPolled(trackingUrl).map(why -> "Delivery is not followed: " + why + ".");
     }

@@ -125,8 +125,8 @@ public class DeadLetters {
                         VALUES (:shipment, :store, :order, :url, :source, :ref, :attempts, :reason, :error, :now)""")
                 .param("shipment", shipmentId).param("store", shipment.storeKey()).param("order", shipment.orderId())
                 .param("url", shipment.trackingUrl()).param("source", UpdateSource.COURIER.wireName())
-                .param("ref", Outbox.truncate("shipment " + shipmentId + " (" + shipment.courier() + " AWB " + shipment.awb()
-                        + ")", 200))
+                .param("ref", Outbox.truncate("shipment " + shipmentId + " (" + shipment.courier() + " AWB "
+                        + shipment.awb() + ")", 200))
                 .param("attempts", shipment.polls()).param("reason", Outbox.truncate(reason, 2000))
                 .param("error", expected ? null : Outbox.truncate(failure.toString(), 4000))
                 .param("now", OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC))

@@ -69,7 +69,8 @@ public class DispatchGate {
                         UPDATE status_update SET next_attempt_at = :now
                         WHERE state = 'PENDING' AND next_attempt_at > :now
                           AND next_attempt_at <= (SELECT MAX(g.closed_until) FROM dispatch_gate g
-                                                  WHERE g.auth_failed AND g.store_key LIKE status_update.store_key || '/%')""")
+                                                  WHERE g.auth_failed
+                                                    AND g.store_key LIKE status_update.store_key || '/%')""")
                 .param("now", now.atOffset(ZoneOffset.UTC))
                 .update();
         jdbc.sql("UPDATE dispatch_gate SET auth_failed = FALSE, closed_until = NULL WHERE auth_failed").update();

@@ -129,8 +129,8 @@ public class StatusDispatcher {
         PlatformAnswer answer = api.classify(exchange.getMessage());
         gate.observe(STORE_KEY, Budget.ORDER_READS, answer);
         if (answer instanceof PlatformAnswer.Failed failed) {
-            failedAttempt(exchange, update, update.state(),
-                    PLATFORM + " answered " + failed.httpStatus() + " (" + failed.error() + ") when shipsync read the order");
+            failedAttempt(exchange, update, update.state(), PLATFORM + " answered " + failed.httpStatus() + " ("
+                    + failed.error() + ") when shipsync read the order");
             return;
         }
         circuit.answered(STORE_KEY);

@@ -63,7 +63,9 @@ public class KnownOrders {
     }
 
     public Optional<KnownOrder> find(String storeKey, UUID orderId) {
-        return jdbc.sql("SELECT status, learned_from, updated_at FROM known_order WHERE store_key = :store AND order_id = :order")
+        return jdbc.sql("""
+                        SELECT status, learned_from, updated_at FROM known_order
+                        WHERE store_key = :store AND order_id = :order""")
                 .param("store", storeKey).param("order", orderId)
                 .query((rs, row) -> new KnownOrder(OrderStatus.parse(rs.getString(1)).orElseThrow(),
                         Source.valueOf(rs.getString(2)), rs.getObject(3, OffsetDateTime.class).toInstant()))
@@ -75,8 +77,11 @@ public class KnownOrders {
      * next update reads it from the platform first. What the order.created event told is kept.
      */
     public void doubt(String storeKey, UUID orderId) {
-        jdbc.sql("UPDATE known_order SET learned_from = :source, updated_at = :now WHERE store_key = :store AND order_id = :order")
-                .param("source", Source.DOUBTED.name()).param("now", OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC))
+        jdbc.sql("""
+                        UPDATE known_order SET learned_from = :source, updated_at = :now
+                        WHERE store_key = :store AND order_id = :order""")
+                .param("source", Source.DOUBTED.name())
+                .param("now", OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC))
                 .param("store", storeKey).param("order", orderId)
                 .update();
     }
@@ -108,7 +113,8 @@ public class KnownOrders {
     }
 
     /** Remembers the status; a tracking URL already known is kept when none comes with it. */
-    public void remember(String storeKey, UUID orderId, OrderStatus status, String platformsTrackingUrl, Source source) {
+    public void remember(String storeKey, UUID orderId, OrderStatus status, String platformsTrackingUrl,
+            Source source) {
         // what the platform answers is kept for reading only, clipped to the column
         String trackingUrl = Outbox.truncate(platformsTrackingUrl, 2048);
         OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);

@@ -25,7 +25,8 @@ import org.springframework.stereotype.Repository;
 public class Outbox {
 
     private static final String COLUMNS = "id, store_key, order_id, target_status, tracking_url, source, source_file_id, "
-            + "source_line, source_ref, state, sending_status, steps_sent, attempts, next_attempt_at, last_error, created_at, give_up_reason";
+            + "source_line, source_ref, state, sending_status, steps_sent, attempts, next_attempt_at, last_error, "
+            + "created_at, give_up_reason";
 
     private final JdbcClient jdbc;
     private final JdbcTemplate batches;
@@ -199,7 +200,8 @@ public class Outbox {
                         SET state = 'SENDING', attempts = :attempts, next_attempt_at = :at, last_error = :error,
                             give_up_reason = :reason, updated_at = :now
                         WHERE id = :id""")
-                .param("attempts", attempts).param("error", truncate(error, 2000)).param("reason", truncate(reason, 2000))
+                .param("attempts", attempts).param("error", truncate(error, 2000))
+                .param("reason", truncate(reason, 2000))
                 .param("at", readAt.atOffset(ZoneOffset.UTC)).param("now", now()).param("id", id)
                 .update();
     }

@@ -20,8 +20,8 @@ import org.apache.camel.Message;
 import org.springframework.stereotype.Component;
 
 /**
- * The TribeMade order API as documented (https://docs.tribemade.in/api-reference): builds the Camel message for a request to the
- * endpoint in the status-dispatch route, and classifies the answer.
+ * The TribeMade order API as documented at https://docs.tribemade.in/api-reference: builds the Camel message for a
+ * request to the endpoint in the status-dispatch route, and classifies the answer.
  */
 @Component
 public class TribeMadeApi {
