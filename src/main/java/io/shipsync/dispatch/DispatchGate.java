@@ -6,6 +6,8 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.Locale;
 import java.util.Map;
@@ -62,48 +64,24 @@ public class DispatchGate {
         this.limits = Map.of(
                 Budget.STATUS_UPDATES, new Limit(updates.maxRequests(), updates.period()),
                 Budget.ORDER_READS, new Limit(platform.orderReads().maxRequests(), platform.orderReads().period()));
-        Instant now = clock.instant();
         // a restart may come with a corrected key: try it again at once instead of trusting an old 401, and so do the
         // updates that waited for the key
-        jdbc.sql("""
-                        UPDATE status_update SET next_attempt_at = :now
-                        WHERE state = 'PENDING' AND next_attempt_at > :now
-                          AND next_attempt_at <= (SELECT MAX(g.closed_until) FROM dispatch_gate g
-                                                  WHERE g.auth_failed
-                                                    AND g.store_key LIKE status_update.store_key || '/%')""")
-                .param("now", now.atOffset(ZoneOffset.UTC))
-                .update();
+        OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+        jdbc.sql("SELECT store_key, closed_until FROM dispatch_gate WHERE auth_failed AND closed_until IS NOT NULL")
+                .query((rs, row) -> Map.entry(rs.getString(1), rs.getObject(2, OffsetDateTime.class)))
+                .list()
+                .forEach(gate -> jdbc.sql("""
+                                UPDATE status_update SET next_attempt_at = :now
+                                WHERE store_key = :store AND state = 'PENDING'
+                                  AND next_attempt_at > :now AND next_attempt_at <= :until""")
+                        .param("now", now).param("store", storeOf(gate.getKey())).param("until", gate.getValue())
+                        .update());
         jdbc.sql("UPDATE dispatch_gate SET auth_failed = FALSE, closed_until = NULL WHERE auth_failed").update();
         jdbc.sql("SELECT store_key, closed_until, auth_failed, reason FROM dispatch_gate WHERE closed_until IS NOT NULL")
                 .query((rs, row) -> Map.entry(rs.getString(1), new Closed(
                         rs.getObject(2, OffsetDateTime.class).toInstant(), rs.getBoolean(3), rs.getString(4))))
                 .list()
                 .forEach(e -> gates.put(e.getKey(), e.getValue()));
-        restoreWindows(now);
-    }
-
-    /**
-     * The requests of the last period, as the platform may still count them: the answers recorded before the stop,
-     * and the status updates that were out when it came (SENDING, marked right before their request left).
-     */
-    private void restoreWindows(Instant now) {
-        for (Budget budget : Budget.values()) {
-            Instant since = now.minus(limits.get(budget).period());
-            jdbc.sql("""
-                            SELECT budget_key, answered_at FROM request_window
-                            WHERE answered_at > :since AND budget_key LIKE :suffix ORDER BY answered_at""")
-                    .param("since", since.atOffset(ZoneOffset.UTC)).param("suffix", "%/" + keyName(budget))
-                    .query((rs, row) -> Map.entry(rs.getString(1), rs.getObject(2, OffsetDateTime.class).toInstant()))
-                    .list()
-                    .forEach(answer -> remember(answer.getKey(), budget, answer.getValue()));
-        }
-        Instant since = now.minus(limits.get(Budget.STATUS_UPDATES).period());
-        jdbc.sql("SELECT store_key, updated_at FROM status_update WHERE state = 'SENDING' AND updated_at > :since")
-                .param("since", since.atOffset(ZoneOffset.UTC))
-                .query((rs, row) -> Map.entry(rs.getString(1), rs.getObject(2, OffsetDateTime.class).toInstant()))
-                .list()
-                .forEach(sent -> remember(key(sent.getKey(), Budget.STATUS_UPDATES), Budget.STATUS_UPDATES,
-                        sent.getValue()));
     }
 
     /** Until when requests of this kind must wait, if they must. */
@@ -122,7 +100,7 @@ public class DispatchGate {
     public void answered(String storeKey, Budget budget) {
         Instant now = clock.instant();
         String key = key(storeKey, budget);
-        remember(key, budget, now);
+        remember(storeKey, budget, now);
         jdbc.sql("INSERT INTO request_window (budget_key, answered_at) VALUES (:key, :at)")
                 .param("key", key).param("at", now.atOffset(ZoneOffset.UTC)).update();
         jdbc.sql("DELETE FROM request_window WHERE budget_key = :key AND answered_at < :since")
@@ -130,8 +108,8 @@ public class DispatchGate {
                 .update();
     }
 
-    private void remember(String key, Budget budget, Instant at) {
-        Deque<Instant> times = answered.computeIfAbsent(key, k -> new ArrayDeque<>());
+    private void remember(String storeKey, Budget budget, Instant at) {
+        Deque<Instant> times = window(storeKey, budget);
         synchronized (times) {
             times.addLast(at);
             while (times.size() > limits.get(budget).requests()) {
@@ -141,14 +119,41 @@ public class DispatchGate {
     }
 
     private Instant windowFrees(String storeKey, Budget budget) {
-        Deque<Instant> times = answered.get(key(storeKey, budget));
+        Deque<Instant> times = window(storeKey, budget);
         Limit limit = limits.get(budget);
-        if (times == null) {
-            return Instant.MIN;
-        }
         synchronized (times) {
             return times.size() < limit.requests() ? Instant.MIN : times.peekFirst().plus(limit.period());
         }
+    }
+
+    /** The latest answer times of a budget, read from the database the first time after a start. */
+    private Deque<Instant> window(String storeKey, Budget budget) {
+        return answered.computeIfAbsent(key(storeKey, budget), key -> restoredWindow(storeKey, budget));
+    }
+
+    /**
+     * The requests of the last period, as the platform may still count them after a restart: the answers recorded
+     * before it, and, of status updates, those that were out when the service stopped (SENDING, marked right before
+     * the request left).
+     */
+    private Deque<Instant> restoredWindow(String storeKey, Budget budget) {
+        Limit limit = limits.get(budget);
+        OffsetDateTime since = OffsetDateTime.now(clock).minus(limit.period()).withOffsetSameInstant(ZoneOffset.UTC);
+        var times = new ArrayList<>(jdbc.sql("""
+                        SELECT answered_at FROM request_window WHERE budget_key = :key AND answered_at > :since""")
+                .param("key", key(storeKey, budget)).param("since", since)
+                .query((rs, row) -> rs.getObject(1, OffsetDateTime.class).toInstant())
+                .list());
+        if (budget == Budget.STATUS_UPDATES) {
+            times.addAll(jdbc.sql("""
+                            SELECT updated_at FROM status_update
+                            WHERE store_key = :store AND state = 'SENDING' AND updated_at > :since""")
+                    .param("store", storeKey).param("since", since)
+                    .query((rs, row) -> rs.getObject(1, OffsetDateTime.class).toInstant())
+                    .list());
+        }
+        Collections.sort(times);
+        return new ArrayDeque<>(times.subList(Math.max(0, times.size() - limit.requests()), times.size()));
     }
 
     /**
@@ -243,7 +248,11 @@ public class DispatchGate {
     }
 
     private static String key(String storeKey, Budget budget) {
-        return storeKey + "/" + keyName(budget);
+        return storeKey + "/" + budget.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    private static String storeOf(String key) {
+        return key.substring(0, key.lastIndexOf('/'));
     }
 
     private static String keyName(Budget budget) {
