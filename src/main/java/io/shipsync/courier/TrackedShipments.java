@@ -9,7 +9,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 
 import io.shipsync.outbox.Outbox;
 
@@ -24,7 +23,7 @@ import org.springframework.transaction.annotation.Transactional;
 public class TrackedShipments {
 
     /** One tracked shipment. */
-    public record TrackedShipment(long id, String storeKey, UUID orderId, String trackingUrl, String courier, String awb,
+    public record TrackedShipment(long id, String storeKey, String orderId, String trackingUrl, String courier, String awb,
             String state, Instant dispatchedAt, int polls, int consecutiveFailures) {
     }
 
@@ -56,7 +55,7 @@ public class TrackedShipments {
     }
 
     /** Starts following an order the platform confirmed as dispatched; once per order. */
-    public void startTracking(String storeKey, UUID orderId, String trackingUrl, long dispatchUpdateId) {
+    public void startTracking(String storeKey, String orderId, String trackingUrl, long dispatchUpdateId) {
         if (trackingUrl == null) {
             return;
         }
@@ -175,7 +174,7 @@ public class TrackedShipments {
     }
 
     private static TrackedShipment toShipment(ResultSet rs, int row) throws SQLException {
-        return new TrackedShipment(rs.getLong("id"), rs.getString("store_key"), rs.getObject("order_id", UUID.class),
+        return new TrackedShipment(rs.getLong("id"), rs.getString("store_key"), rs.getString("order_id"),
                 rs.getString("tracking_url"), rs.getString("courier"), rs.getString("awb"), rs.getString("state"),
                 rs.getObject("dispatched_at", OffsetDateTime.class).toInstant(), rs.getInt("polls"),
                 rs.getInt("consecutive_failures"));

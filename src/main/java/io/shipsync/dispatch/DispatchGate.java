@@ -15,8 +15,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.shipsync.outbox.Outbox;
-import io.shipsync.tribemade.PlatformAnswer;
-import io.shipsync.tribemade.TribeMadeProperties;
+import io.shipsync.platform.PlatformAnswer;
+import io.shipsync.store.Store;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,19 +51,12 @@ public class DispatchGate {
 
     private final JdbcClient jdbc;
     private final Clock clock;
-    private final Map<Budget, Limit> limits;
     private final Map<String, Closed> gates = new ConcurrentHashMap<>();
     private final Map<String, Deque<Instant>> answered = new ConcurrentHashMap<>();
 
-    private record Limit(int requests, Duration period) {
-    }
-
-    public DispatchGate(JdbcClient jdbc, Clock clock, StatusUpdateProperties updates, TribeMadeProperties platform) {
+    public DispatchGate(JdbcClient jdbc, Clock clock) {
         this.jdbc = jdbc;
         this.clock = clock;
-        this.limits = Map.of(
-                Budget.STATUS_UPDATES, new Limit(updates.maxRequests(), updates.period()),
-                Budget.ORDER_READS, new Limit(platform.orderReads().maxRequests(), platform.orderReads().period()));
         // a restart may come with a corrected key: try it again at once instead of trusting an old 401, and so do the
         // updates that waited for the key
         OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
@@ -85,11 +78,11 @@ public class DispatchGate {
     }
 
     /** Until when requests of this kind must wait, if they must. */
-    public Optional<Instant> closedUntil(String storeKey, Budget budget) {
+    public Optional<Instant> closedUntil(Store store, Budget budget) {
         Instant now = clock.instant();
-        Closed closed = gates.get(key(storeKey, budget));
+        Closed closed = gates.get(key(store.name(), budget));
         Instant until = closed == null ? now : closed.until();
-        Instant windowFrees = windowFrees(storeKey, budget);
+        Instant windowFrees = windowFrees(store, budget);
         if (windowFrees.isAfter(until)) {
             until = windowFrees;
         }
@@ -97,38 +90,42 @@ public class DispatchGate {
     }
 
     /** A request of this kind got its answer, or failed, now: it counts in the platform's window until then. */
-    public void answered(String storeKey, Budget budget) {
+    public void answered(Store store, Budget budget) {
         Instant now = clock.instant();
-        String key = key(storeKey, budget);
-        remember(storeKey, budget, now);
+        String key = key(store.name(), budget);
+        remember(store, budget, now);
         jdbc.sql("INSERT INTO request_window (budget_key, answered_at) VALUES (:key, :at)")
                 .param("key", key).param("at", now.atOffset(ZoneOffset.UTC)).update();
         jdbc.sql("DELETE FROM request_window WHERE budget_key = :key AND answered_at < :since")
-                .param("key", key).param("since", now.minus(limits.get(budget).period()).atOffset(ZoneOffset.UTC))
+                .param("key", key).param("since", now.minus(limit(store, budget).period()).atOffset(ZoneOffset.UTC))
                 .update();
     }
 
-    private void remember(String storeKey, Budget budget, Instant at) {
-        Deque<Instant> times = window(storeKey, budget);
+    private void remember(Store store, Budget budget, Instant at) {
+        Deque<Instant> times = window(store, budget);
         synchronized (times) {
             times.addLast(at);
-            while (times.size() > limits.get(budget).requests()) {
+            while (times.size() > limit(store, budget).maxRequests()) {
                 times.removeFirst();
             }
         }
     }
 
-    private Instant windowFrees(String storeKey, Budget budget) {
-        Deque<Instant> times = window(storeKey, budget);
-        Limit limit = limits.get(budget);
+    private Instant windowFrees(Store store, Budget budget) {
+        Deque<Instant> times = window(store, budget);
+        Store.Limit limit = limit(store, budget);
         synchronized (times) {
-            return times.size() < limit.requests() ? Instant.MIN : times.peekFirst().plus(limit.period());
+            return times.size() < limit.maxRequests() ? Instant.MIN : times.peekFirst().plus(limit.period());
         }
     }
 
     /** The latest answer times of a budget, read from the database the first time after a start. */
-    private Deque<Instant> window(String storeKey, Budget budget) {
-        return answered.computeIfAbsent(key(storeKey, budget), key -> restoredWindow(storeKey, budget));
+    private Deque<Instant> window(Store store, Budget budget) {
+        return answered.computeIfAbsent(key(store.name(), budget), key -> restoredWindow(store, budget));
+    }
+
+    private static Store.Limit limit(Store store, Budget budget) {
+        return budget == Budget.STATUS_UPDATES ? store.statusUpdates() : store.orderReads().orElseThrow();
     }
 
     /**
@@ -136,8 +133,9 @@ public class DispatchGate {
      * before it, and, of status updates, those that were out when the service stopped (SENDING, marked right before
      * the request left).
      */
-    private Deque<Instant> restoredWindow(String storeKey, Budget budget) {
-        Limit limit = limits.get(budget);
+    private Deque<Instant> restoredWindow(Store store, Budget budget) {
+        Store.Limit limit = limit(store, budget);
+        String storeKey = store.name();
         OffsetDateTime since = OffsetDateTime.now(clock).minus(limit.period()).withOffsetSameInstant(ZoneOffset.UTC);
         var times = new ArrayList<>(jdbc.sql("""
                         SELECT answered_at FROM request_window WHERE budget_key = :key AND answered_at > :since""")
@@ -153,7 +151,7 @@ public class DispatchGate {
                     .list());
         }
         Collections.sort(times);
-        return new ArrayDeque<>(times.subList(Math.max(0, times.size() - limit.requests()), times.size()));
+        return new ArrayDeque<>(times.subList(Math.max(0, times.size() - limit.maxRequests()), times.size()));
     }
 
     /**
@@ -161,8 +159,8 @@ public class DispatchGate {
      *
      * @return true when requests may go now; false when the wait is longer, or the thread was asked to stop
      */
-    public boolean awaitOpen(String storeKey, Budget budget, Duration longest) {
-        Optional<Instant> until = closedUntil(storeKey, budget);
+    public boolean awaitOpen(Store store, Budget budget, Duration longest) {
+        Optional<Instant> until = closedUntil(store, budget);
         if (until.isEmpty()) {
             return true;
         }
@@ -180,9 +178,10 @@ public class DispatchGate {
     }
 
     /** Counts the answer in the window and applies what it says about the rate limit. */
-    public void observe(String storeKey, Budget budget, PlatformAnswer answer) {
-        answered(storeKey, budget);
-        if (answer instanceof PlatformAnswer.RateLimited limited) {
+    public void observe(Store store, Budget budget, PlatformAnswer answer) {
+        answered(store, budget);
+        String storeKey = store.name();
+        if (answer.outcome() instanceof PlatformAnswer.RateLimited limited) {
             close(storeKey, budget, limited.retryAt(), false, "the platform answered 429 Rate limit exceeded");
         } else {
             answer.rateLimit()
@@ -190,7 +189,9 @@ public class DispatchGate {
                     .ifPresent(limit -> close(storeKey, budget, limit.reset(), false,
                             "the platform's rate-limit window is used up"));
         }
-        if (answer instanceof PlatformAnswer.Success && isAuthFailed(storeKey)) {
+        boolean accepted = answer.outcome() instanceof PlatformAnswer.Applied
+                || answer.outcome() instanceof PlatformAnswer.OrderRead;
+        if (accepted && isAuthFailed(storeKey)) {
             log.info("The API key for {} works again; dispatch resumes", storeKey);
             for (Budget each : Budget.values()) {
                 open(storeKey, each);
@@ -199,9 +200,10 @@ public class DispatchGate {
     }
 
     /** A 401: every request of the account waits; one is tried again after {@code retryAfter}. */
-    public void authFailed(String storeKey, String platformError, Duration retryAfter) {
-        String reason = "the platform refused the API key (401 " + platformError + "); check shipsync.tribemade.api-key."
-                + " Updates stay pending and are sent once the key works.";
+    public void authFailed(Store store, String platformError, Duration retryAfter) {
+        String storeKey = store.name();
+        String reason = store.platform().displayName() + " refused the API key (" + platformError + "); check "
+                + store.configKey("api-key") + ". Updates stay pending and are sent once the key works.";
         log.error("Dispatch to {} paused: {} Next try in {}.", storeKey, reason, retryAfter);
         for (Budget each : Budget.values()) {
             close(storeKey, each, clock.instant().plus(retryAfter), true, reason);
@@ -253,9 +255,5 @@ public class DispatchGate {
 
     private static String storeOf(String key) {
         return key.substring(0, key.lastIndexOf('/'));
-    }
-
-    private static String keyName(Budget budget) {
-        return budget.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }

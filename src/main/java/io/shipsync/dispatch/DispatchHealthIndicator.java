@@ -1,21 +1,28 @@
 package io.shipsync.dispatch;
 
-import io.shipsync.tribemade.TribeMadeProperties;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.shipsync.store.Store;
+import io.shipsync.store.Stores;
 
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.stereotype.Component;
 
 /**
- * Reports in {@code /actuator/health} when dispatch is paused: the platform refused the API key, or it is down.
+ * Reports in {@code /actuator/health}, per store, when its dispatch is paused: its platform refused the API key, or
+ * it is down.
  */
 @Component("statusDispatch")
 class DispatchHealthIndicator implements HealthIndicator {
 
+    private final Stores stores;
     private final DispatchGate gate;
     private final PlatformCircuit circuit;
 
-    DispatchHealthIndicator(DispatchGate gate, PlatformCircuit circuit) {
+    DispatchHealthIndicator(Stores stores, DispatchGate gate, PlatformCircuit circuit) {
+        this.stores = stores;
         this.gate = gate;
         this.circuit = circuit;
     }
@@ -23,10 +30,14 @@ class DispatchHealthIndicator implements HealthIndicator {
     @Override
     public Health health() {
         var health = Health.up();
-        gate.authProblem(TribeMadeProperties.STORE_KEY)
-                .ifPresent(problem -> health.down().withDetail("paused", problem));
-        circuit.outage(TribeMadeProperties.STORE_KEY)
-                .ifPresent(outage -> health.down().withDetail("unavailable", outage));
+        for (Store store : stores.all()) {
+            Map<String, String> problems = new LinkedHashMap<>();
+            gate.authProblem(store.name()).ifPresent(problem -> problems.put("paused", problem));
+            circuit.outage(store.name()).ifPresent(outage -> problems.put("unavailable", outage));
+            if (!problems.isEmpty()) {
+                health.down().withDetail(store.name(), problems);
+            }
+        }
         return health.build();
     }
 }

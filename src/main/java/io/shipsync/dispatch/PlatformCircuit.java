@@ -9,7 +9,6 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +45,7 @@ public class PlatformCircuit {
     public record Wait(Instant until) implements Permit {
     }
 
-    private record FailureRun(Instant since, Set<UUID> orders) {
+    private record FailureRun(Instant since, Set<String> orders) {
     }
 
     private record Outage(String platform, Instant since, Instant nextProbe, Duration interval, String lastError) {
@@ -103,7 +102,7 @@ public class PlatformCircuit {
      *
      * @return true when the platform is taken as down: the failure is the platform's, not the update's
      */
-    public synchronized boolean failed(String storeKey, String platform, UUID orderId, String error) {
+    public synchronized boolean failed(String storeKey, String platform, String orderId, String error) {
         Instant now = clock.instant();
         Outage outage = outages.get(storeKey);
         if (outage != null) {

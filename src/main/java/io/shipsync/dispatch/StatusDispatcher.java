@@ -1,7 +1,5 @@
 package io.shipsync.dispatch;
 
-import java.net.ConnectException;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,19 +7,22 @@ import java.util.List;
 import java.util.Optional;
 
 import io.shipsync.courier.TrackedShipments;
+import io.shipsync.dispatch.DispatchDecision.NextStep;
 import io.shipsync.dispatch.DispatchGate.Budget;
 import io.shipsync.dispatch.PlatformCircuit.Wait;
 import io.shipsync.order.KnownOrders;
-import io.shipsync.order.KnownOrders.KnownOrder;
 import io.shipsync.order.OrderStatus;
-import io.shipsync.order.StatusTransitions;
 import io.shipsync.outbox.Outbox;
 import io.shipsync.outbox.StatusUpdate;
 import io.shipsync.outbox.UpdateState;
-import io.shipsync.tribemade.PlatformAnswer;
-import io.shipsync.tribemade.TribeMadeApi;
+import io.shipsync.platform.PlatformAnswer;
+import io.shipsync.platform.PlatformAnswer.Outcome;
+import io.shipsync.platform.PlatformRequest;
+import io.shipsync.store.Store;
+import io.shipsync.store.Stores;
 import io.shipsync.tribemade.TribeMadeProperties;
 
+import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
@@ -30,50 +31,45 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The decisions of the status-dispatch route, one update at a time: which call comes next (read the order, send a
- * status, or none), and what each answer means for the update. Every decision is committed before the route goes on,
- * so a crash at any point leaves the update where a restart can continue it.
+ * The status-dispatch routes' steps, one update at a time: the next call comes from {@link DispatchDecision}, and
+ * each platform answer, classified by the store's platform adapter, is recorded before the route goes on, so a crash
+ * at any point leaves the update where a restart can continue it. Every store has its own gate, circuit and
+ * throttle key: one store's 429, 401 pause, outage or backlog never holds back another.
  */
 @Component("statusDispatcher")
 public class StatusDispatcher {
 
-    /** Exchange properties the route reads. */
-    public static final String UPDATE_ID = "shipsyncUpdateId";
-    public static final String NEXT_CALL = "shipsyncNextCall";
+    /** Exchange properties the routes read. */
     public static final String STORE = "shipsyncStore";
+    public static final String UPDATE_ID = "shipsyncUpdateId";
+    public static final String ANSWER = "shipsyncAnswer";
 
-    /** Values of {@link #NEXT_CALL}. */
-    public static final String READ_ORDER = "read-order";
-    public static final String UPDATE_STATUS = "update-status";
-    public static final String NONE = "none";
-
-    private static final String SEND_STATUS = "shipsyncSendStatus";
     private static final String READ_AHEAD = "shipsyncReadAhead";
     /** This exchange acted on a current status of the order: the update's later steps need no new read. */
     private static final String ORDER_CHECKED = "shipsyncOrderChecked";
-    private static final String STORE_KEY = TribeMadeProperties.STORE_KEY;
-    private static final String PLATFORM = "TribeMade";
 
     private static final Logger log = LoggerFactory.getLogger(StatusDispatcher.class);
 
     private final Outbox outbox;
     private final KnownOrders knownOrders;
     private final TrackedShipments shipments;
-    private final TribeMadeApi api;
+    private final Stores stores;
     private final DispatchGate gate;
     private final PlatformCircuit circuit;
     private final RetryPolicy retries;
     private final StatusUpdateProperties properties;
     private final TransactionTemplate transaction;
+    private final Duration readThrottlePeriod;
     private final Clock clock;
 
-    public StatusDispatcher(Outbox outbox, KnownOrders knownOrders, TrackedShipments shipments, TribeMadeApi api,
+    public StatusDispatcher(Outbox outbox, KnownOrders knownOrders, TrackedShipments shipments, Stores stores,
             DispatchGate gate, PlatformCircuit circuit, RetryPolicy retries, StatusUpdateProperties properties,
-            TransactionTemplate transaction, Clock clock) {
+            TribeMadeProperties tribemade, TransactionTemplate transaction, Clock clock) {
+        this.readThrottlePeriod = tribemade.orderReads().period();
         this.outbox = outbox;
         this.knownOrders = knownOrders;
         this.shipments = shipments;
-        this.api = api;
+        this.stores = stores;
         this.gate = gate;
         this.circuit = circuit;
         this.retries = retries;
@@ -82,70 +78,73 @@ public class StatusDispatcher {
         this.clock = clock;
     }
 
-    /** About one period's worth of due updates: the throttle never holds a large backlog in memory. */
-    public List<Long> dueUpdates() {
-        if (gate.closedUntil(STORE_KEY, Budget.STATUS_UPDATES)
-                .filter(until -> until.isAfter(clock.instant().plus(properties.period()))).isPresent()
-                || circuit.waitingUntil(STORE_KEY).isPresent()) {
+    /** About one period's worth of a store's due updates: the throttle never holds a large backlog in memory. */
+    public List<Long> dueUpdates(@ExchangeProperty(STORE) String storeName) {
+        Store store = stores.get(storeName);
+        if (gate.closedUntil(store, Budget.STATUS_UPDATES)
+                .filter(until -> until.isAfter(clock.instant().plus(store.statusUpdates().period()))).isPresent()
+                || circuit.waitingUntil(storeName).isPresent()) {
             return List.of();
         }
-        return outbox.dueUpdates(STORE_KEY, properties.maxRequests());
+        return outbox.dueUpdates(storeName, store.statusUpdates().maxRequests());
     }
 
-    public void begin(Exchange exchange) {
-        exchange.setProperty(UPDATE_ID, exchange.getMessage().getBody(Long.class));
-        exchange.setProperty(STORE, STORE_KEY);
-        decideNext(exchange);
+    /**
+     * The store's status-update permits per the throttle's period ({@code shipsync.status-updates.period}): a store
+     * with another period gets its share of it, and the gate keeps its exact window.
+     */
+    public int updatePermits(@ExchangeProperty(STORE) String storeName) {
+        return stores.get(storeName).statusUpdates().permitsPer(properties.period());
+    }
+
+    /** As {@link #updatePermits}, for order reads (the throttle's period: {@code shipsync.tribemade.order-reads.period}). */
+    public int readPermits(@ExchangeProperty(STORE) String storeName) {
+        return stores.get(storeName).orderReads().orElseThrow().permitsPer(readThrottlePeriod);
     }
 
     /** The updates of a batch whose order must be read before anything is sent: unknown, or an answer was lost. */
-    public List<Long> needingOrderRead(List<Long> ids) {
+    public List<Long> needingOrderRead(@Body List<Long> ids) {
         return ids.stream()
-                .filter(id -> outbox.find(id).filter(update -> needsOrderRead(update, false)).isPresent())
+                .filter(id -> outbox.find(id).filter(update -> next(update, false) instanceof DispatchDecision.ReadOrder)
+                        .isPresent())
                 .toList();
+    }
+
+    public void begin(Exchange exchange, @Body Long updateId) {
+        exchange.setProperty(UPDATE_ID, updateId);
+        decideNext(exchange);
     }
 
     /**
      * Reads ahead, from the order-read budget, while the update budget may still be closed: the read is all that
      * happens now; the update itself waits for its turn in the batch.
      */
-    public void beginReadAhead(Exchange exchange) {
-        exchange.setProperty(UPDATE_ID, exchange.getMessage().getBody(Long.class));
-        exchange.setProperty(STORE, STORE_KEY);
+    public void beginReadAhead(Exchange exchange, @Body Long updateId) {
+        exchange.setProperty(UPDATE_ID, updateId);
         exchange.setProperty(READ_AHEAD, true);
-        exchange.setProperty(NEXT_CALL, NONE);
+        exchange.removeProperty(PlatformRequest.PROPERTY);
         StatusUpdate update = update(exchange);
-        if (!update.state().isFinal() && needsOrderRead(update, false)) {
-            callWhenOpen(exchange, update, Budget.ORDER_READS, READ_ORDER);
+        if (next(update, false) instanceof DispatchDecision.ReadOrder) {
+            callWhenOpen(exchange, update, Budget.ORDER_READS, null);
         }
     }
 
-    public void prepareOrderRead(Exchange exchange) {
-        api.prepareOrderRead(exchange.getMessage(), update(exchange).orderId());
-    }
-
-    public void onOrderRead(Exchange exchange) {
+    public void onOrderRead(Exchange exchange, @ExchangeProperty(ANSWER) PlatformAnswer answer) {
         StatusUpdate update = update(exchange);
-        PlatformAnswer answer = api.classify(exchange.getMessage());
-        gate.observe(STORE_KEY, Budget.ORDER_READS, answer);
-        if (answer instanceof PlatformAnswer.Failed failed) {
-            failedAttempt(exchange, update, update.state(), PLATFORM + " answered " + failed.httpStatus() + " ("
-                    + failed.error() + ") when shipsync read the order");
+        Store store = store(update);
+        gate.observe(store, Budget.ORDER_READS, answer);
+        Outcome outcome = answer.outcome();
+        if (outcome instanceof PlatformAnswer.Failed || outcome instanceof PlatformAnswer.NotSent) {
+            failedAttempt(exchange, update, update.state(), describe(store, outcome) + " when shipsync read the order");
             return;
         }
-        circuit.answered(STORE_KEY);
-        if (answer instanceof PlatformAnswer.Success success) {
-            Optional<OrderStatus> status = OrderStatus.parse(success.body().path("status").asText(null));
-            if (status.isEmpty()) {
-                failedAttempt(exchange, update, update.state(),
-                        PLATFORM + "'s order answer had no known status: " + success.body().path("status"));
-                return;
-            }
-            String trackingUrl = success.body().path("tracking_url").asText(null);
-            boolean verifiedApplied = update.state() == UpdateState.SENDING && status.get() == update.sendingStatus();
+        circuit.answered(store.name());
+        if (outcome instanceof PlatformAnswer.OrderRead read) {
+            boolean verifiedApplied = update.state() == UpdateState.SENDING && read.status() == update.sendingStatus();
             boolean verifiedNotApplied = update.state() == UpdateState.SENDING && !verifiedApplied;
             transaction.executeWithoutResult(tx -> {
-                knownOrders.remember(STORE_KEY, update.orderId(), status.get(), trackingUrl, KnownOrders.Source.PLATFORM);
+                knownOrders.remember(store.name(), update.orderId(), read.status(), read.trackingUrl(),
+                        KnownOrders.Source.PLATFORM);
                 if (verifiedApplied) {
                     outbox.recordStepApplied(update.id(), update.sendingStatus());
                 } else if (verifiedNotApplied && update.giveUpReason() == null) {
@@ -161,63 +160,91 @@ public class StatusDispatcher {
             }
             exchange.setProperty(ORDER_CHECKED, true);
             decideNext(exchange);
-        } else if (answer instanceof PlatformAnswer.RateLimited) {
-            decideNext(exchange);
-        } else if (answer instanceof PlatformAnswer.Refused refused) {
-            throw refusal(update, refused);
-        } else if (answer instanceof PlatformAnswer.Unauthorized unauthorized) {
-            pauseForAuth(exchange, update, unauthorized);
+        } else {
+            onRefusalOrWait(exchange, update, store, outcome);
         }
     }
 
     /** Marks the update SENDING, committed, right before its request goes out. */
-    public void prepareStatusUpdate(Exchange exchange) {
-        StatusUpdate update = update(exchange);
-        OrderStatus status = exchange.getProperty(SEND_STATUS, OrderStatus.class);
-        outbox.markSending(update.id(), status);
-        String trackingUrl = status == OrderStatus.DISPATCHED || status == update.targetStatus() ? update.trackingUrl() : null;
-        api.prepareStatusUpdate(exchange.getMessage(), update.orderId(), status, trackingUrl);
+    public void markSending(@ExchangeProperty(PlatformRequest.PROPERTY) PlatformRequest request) {
+        outbox.markSending(request.update().id(), request.status());
     }
 
-    public void onStatusUpdated(Exchange exchange) {
+    public void onStatusUpdated(Exchange exchange, @ExchangeProperty(ANSWER) PlatformAnswer answer) {
         StatusUpdate update = update(exchange);
-        OrderStatus sent = exchange.getProperty(SEND_STATUS, OrderStatus.class);
-        PlatformAnswer answer = api.classify(exchange.getMessage());
-        gate.observe(STORE_KEY, Budget.STATUS_UPDATES, answer);
-        if (answer instanceof PlatformAnswer.Failed failed) {
-            // the platform may have applied it before failing: verify before sending again
-            failedAttempt(exchange, update, UpdateState.SENDING,
-                    PLATFORM + " answered " + failed.httpStatus() + " (" + failed.error() + ")");
+        Store store = store(update);
+        OrderStatus sent = exchange.getProperty(PlatformRequest.PROPERTY, PlatformRequest.class).status();
+        gate.observe(store, Budget.STATUS_UPDATES, answer);
+        Outcome outcome = answer.outcome();
+        if (outcome instanceof PlatformAnswer.NotSent) {
+            failedAttempt(exchange, update, UpdateState.PENDING, describe(store, outcome));
             return;
         }
-        circuit.answered(STORE_KEY);
-        if (answer instanceof PlatformAnswer.Success) {
-            // the answer is recorded first, in one commit of its own; what follows from it can fail without undoing it
-            boolean reachedTarget = sent == update.targetStatus();
+        if (outcome instanceof PlatformAnswer.Failed) {
+            // the platform may have applied it before failing: verify (or, without reads, send the same again)
+            failedAttempt(exchange, update, UpdateState.SENDING, describe(store, outcome));
+            return;
+        }
+        circuit.answered(store.name());
+        if (outcome instanceof PlatformAnswer.Applied applied) {
+            onApplied(exchange, update, store, sent, applied);
+        } else if (outcome instanceof PlatformAnswer.RateLimited || outcome instanceof PlatformAnswer.Unauthorized) {
+            outbox.backToPending(update.id());
+            onRefusalOrWait(exchange, update, store, outcome);
+        } else {
+            onRefusalOrWait(exchange, update, store, outcome);
+        }
+    }
+
+    private void onApplied(Exchange exchange, StatusUpdate update, Store store, OrderStatus sent,
+            PlatformAnswer.Applied applied) {
+        OrderStatus now = applied.orderNow().orElse(sent);
+        if (now != sent) {
+            // the platform answered with the order in another status than the one sent: act on what it says
             transaction.executeWithoutResult(tx -> {
-                knownOrders.remember(STORE_KEY, update.orderId(), sent,
-                        sent == OrderStatus.DISPATCHED ? update.trackingUrl() : null, KnownOrders.Source.UPDATE);
-                if (reachedTarget) {
-                    String steps = update.hasSentSteps() ? update.stepsSent() + "," + sent.wireName() : sent.wireName();
-                    String notFollowed = sent == OrderStatus.DISPATCHED && update.trackingUrl() != null
-                            ? shipments.whyNotFollowed(update.trackingUrl()).map(why -> " " + why).orElse("") : "";
-                    outbox.settle(update.id(), UpdateState.APPLIED, appliedDetail(sent, steps) + notFollowed);
-                } else {
-                    outbox.recordStepApplied(update.id(), sent);
-                }
+                knownOrders.remember(store.name(), update.orderId(), now, null, KnownOrders.Source.PLATFORM);
+                outbox.backToPending(update.id());
             });
-            if (sent == OrderStatus.DISPATCHED) {
-                followDelivery(update);
+            exchange.setProperty(ORDER_CHECKED, true);
+            decideNext(exchange);
+            return;
+        }
+        // the answer is recorded first, in one commit of its own; what follows from it can fail without undoing it
+        boolean reachedTarget = sent == update.targetStatus();
+        transaction.executeWithoutResult(tx -> {
+            knownOrders.remember(store.name(), update.orderId(), sent,
+                    sent == OrderStatus.DISPATCHED ? update.trackingUrl() : null, KnownOrders.Source.UPDATE);
+            if (reachedTarget) {
+                String steps = update.hasSentSteps() ? update.stepsSent() + "," + sent.wireName() : sent.wireName();
+                String notFollowed = sent == OrderStatus.DISPATCHED && update.trackingUrl() != null
+                        ? shipments.whyNotFollowed(update.trackingUrl()).map(why -> " " + why).orElse("") : "";
+                outbox.settle(update.id(), UpdateState.APPLIED,
+                        DispatchDecision.appliedDetail(store.platform().displayName(), sent, steps) + notFollowed);
+            } else {
+                outbox.recordStepApplied(update.id(), sent);
             }
+        });
+        if (sent == OrderStatus.DISPATCHED) {
+            followDelivery(update);
+        }
+        exchange.setProperty(ORDER_CHECKED, true);
+        decideNext(exchange);
+    }
+
+    /** A refusal, a 429 or refused credentials, after a read or an update. */
+    private void onRefusalOrWait(Exchange exchange, StatusUpdate update, Store store, Outcome outcome) {
+        if (outcome instanceof PlatformAnswer.RateLimited) {
             decideNext(exchange);
-        } else if (answer instanceof PlatformAnswer.RateLimited) {
-            outbox.backToPending(update.id());
-            decideNext(exchange);
-        } else if (answer instanceof PlatformAnswer.Refused refused) {
-            throw refusal(update, refused);
-        } else if (answer instanceof PlatformAnswer.Unauthorized unauthorized) {
-            outbox.backToPending(update.id());
-            pauseForAuth(exchange, update, unauthorized);
+        } else if (outcome instanceof PlatformAnswer.Refused refused) {
+            outbox.recordAttempt(update.id(), update.attempts() + 1, "HTTP " + refused.httpStatus() + " "
+                    + refused.reason());
+            throw new UpdateFailedException(store.platform().displayName() + " refused the update: " + refused.reason()
+                    + " (HTTP " + refused.httpStatus() + ").", "HTTP " + refused.httpStatus() + " " + refused.reason());
+        } else if (outcome instanceof PlatformAnswer.Unauthorized unauthorized) {
+            gate.authFailed(store, unauthorized.httpStatus() + " " + unauthorized.reason(),
+                    properties.authRetryInterval());
+            gate.closedUntil(store, Budget.STATUS_UPDATES).ifPresent(until -> outbox.postpone(update.id(), until));
+            exchange.removeProperty(PlatformRequest.PROPERTY);
         }
     }
 
@@ -227,7 +254,7 @@ public class StatusDispatcher {
      */
     private void followDelivery(StatusUpdate update) {
         try {
-            shipments.startTracking(STORE_KEY, update.orderId(), update.trackingUrl(), update.id());
+            shipments.startTracking(update.storeKey(), update.orderId(), update.trackingUrl(), update.id());
         } catch (RuntimeException e) {
             log.error("Order {} was dispatched, but shipsync could not start following its delivery: {}",
                     update.orderId(), e.toString());
@@ -238,114 +265,76 @@ public class StatusDispatcher {
     /** The request failed without an HTTP answer: refused, timed out, or the connection dropped. */
     public void onConnectionFailure(Exchange exchange, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) {
         StatusUpdate update = update(exchange);
-        boolean neverSent = failure instanceof ConnectException || failure instanceof UnknownHostException;
+        Store store = store(update);
+        PlatformRequest request = exchange.getProperty(PlatformRequest.PROPERTY, PlatformRequest.class);
+        Outcome outcome = PlatformAnswer.ofConnectionFailure(failure).outcome();
         // a failed read changes nothing; a status request that may have gone out stays SENDING, to be verified
-        boolean wasRead = READ_ORDER.equals(exchange.getProperty(NEXT_CALL, String.class));
-        gate.answered(STORE_KEY, wasRead ? Budget.ORDER_READS : Budget.STATUS_UPDATES);
-        UpdateState state = wasRead || !neverSent ? update.state() : UpdateState.PENDING;
-        failedAttempt(exchange, update, state, "no answer from " + PLATFORM + ": " + describe(failure));
+        boolean wasRead = request.isOrderRead();
+        gate.answered(store, wasRead ? Budget.ORDER_READS : Budget.STATUS_UPDATES);
+        UpdateState state = wasRead ? update.state()
+                : outcome instanceof PlatformAnswer.NotSent ? UpdateState.PENDING : UpdateState.SENDING;
+        failedAttempt(exchange, update, state, describe(store, outcome));
     }
 
     private void decideNext(Exchange exchange) {
+        exchange.removeProperty(PlatformRequest.PROPERTY);
         StatusUpdate update = update(exchange);
-        exchange.setProperty(NEXT_CALL, NONE);
-        if (update.state().isFinal()) {
-            return;
-        }
-        if (update.nextAttemptAt().isAfter(clock.instant())) {
-            // postponed while its batch was under way: it comes back when due
-            return;
-        }
-        if (needsOrderRead(update, exchange.getProperty(ORDER_CHECKED, false, Boolean.class))) {
-            callWhenOpen(exchange, update, Budget.ORDER_READS, READ_ORDER);
-            return;
-        }
-        exchange.setProperty(ORDER_CHECKED, true);
-        OrderStatus known = knownOrders.status(STORE_KEY, update.orderId()).orElseThrow();
-        StatusTransitions.Step step = StatusTransitions.next(known, update.targetStatus(),
-                properties.fillSkippedSteps(), update.trackingUrl() != null);
-        if (step instanceof StatusTransitions.AlreadyThere) {
-            settleReached(update, known);
-        } else if (step instanceof StatusTransitions.Refused refused) {
-            outbox.settle(update.id(), UpdateState.REJECTED, "Not sent: " + refused.reason() + ".");
-        } else if (step instanceof StatusTransitions.Send send) {
-            exchange.setProperty(SEND_STATUS, send.status());
+        NextStep step = next(update, exchange.getProperty(ORDER_CHECKED, false, Boolean.class));
+        if (step instanceof DispatchDecision.ReadOrder) {
+            callWhenOpen(exchange, update, Budget.ORDER_READS, null);
+        } else if (step instanceof DispatchDecision.Send send) {
+            exchange.setProperty(ORDER_CHECKED, true);
             if (!exchange.getProperty(READ_AHEAD, false, Boolean.class)) {
-                callWhenOpen(exchange, update, Budget.STATUS_UPDATES, UPDATE_STATUS);
+                callWhenOpen(exchange, update, Budget.STATUS_UPDATES, send.status());
             }
+        } else if (step instanceof DispatchDecision.Settle settle) {
+            outbox.settle(update.id(), settle.outcome(), settle.detail());
         }
     }
 
-    private void settleReached(StatusUpdate update, OrderStatus status) {
-        if (!update.hasSentSteps()) {
-            outbox.settle(update.id(), UpdateState.UNCHANGED, "The order was already " + status + " on " + PLATFORM
-                    + "; nothing sent.");
-            return;
-        }
-        outbox.settle(update.id(), UpdateState.APPLIED, appliedDetail(status, update.stepsSent()));
-    }
-
-    /** The report's words for an applied update; {@code steps} are the statuses sent, comma separated. */
-    private static String appliedDetail(OrderStatus status, String steps) {
-        String inSteps = steps.contains(",") ? ", step by step: " + steps.replace(",", ", ") : "";
-        return PLATFORM + " updated the order to " + status + inSteps + ".";
+    private NextStep next(StatusUpdate update, boolean checkedThisRound) {
+        Store store = store(update);
+        Duration readValidFor = store.statusUpdates().period().multipliedBy(2);
+        return DispatchDecision.next(update, knownOrders.find(store.name(), update.orderId()), checkedThisRound,
+                store.platform(), clock.instant(), new DispatchDecision.Rules(readValidFor,
+                        properties.trustOwnUpdatesFor(), properties.fillSkippedSteps()));
     }
 
     /**
-     * Whether the order must be read before anything is sent: an update whose last request's answer was lost is
-     * verified first, and the first request of every update is preceded by a read, since orders also change outside
-     * shipsync. A read made ahead, for this batch, counts; so does what shipsync itself applied moments ago.
-     */
-    private boolean needsOrderRead(StatusUpdate update, boolean checkedInThisExchange) {
-        if (update.state() == UpdateState.SENDING) {
-            return true;
-        }
-        Optional<KnownOrder> known = knownOrders.find(STORE_KEY, update.orderId());
-        if (known.isEmpty()) {
-            return true;
-        }
-        // a batch's reads are made ahead, then its updates go out through the throttle over about one period
-        Duration readValidFor = properties.period().multipliedBy(2);
-        return !checkedInThisExchange && !known.get().isCurrent(clock.instant(), readValidFor,
-                properties.trustOwnUpdatesFor());
-    }
-
-    /**
-     * Lets the call go when the service is not stopping, the account's gate is open (waiting for a short closure, as
+     * Lets the call go when the service is not stopping, the store's gate is open (waiting for a short closure, as
      * the throttle would) and its platform is up, or takes the one probe of a platform that was down.
+     *
+     * @param status the status to send; null for an order read
      */
-    private void callWhenOpen(Exchange exchange, StatusUpdate update, Budget budget, String call) {
+    private void callWhenOpen(Exchange exchange, StatusUpdate update, Budget budget, OrderStatus status) {
         if (exchange.getContext().isStopping()) {
             // the service is stopping: no new request; the update stays where it is for the next start
             return;
         }
-        if (!gate.awaitOpen(STORE_KEY, budget, properties.period())) {
+        Store store = store(update);
+        if (!gate.awaitOpen(store, budget, store.statusUpdates().period())) {
             // a longer wait: the update waits in the outbox instead
-            gate.closedUntil(STORE_KEY, budget).ifPresent(until -> outbox.postpone(update.id(), until));
+            gate.closedUntil(store, budget).ifPresent(until -> outbox.postpone(update.id(), until));
             return;
         }
-        if (circuit.permit(STORE_KEY) instanceof Wait) {
+        if (circuit.permit(store.name()) instanceof Wait) {
             // the platform is down: the update stays due, and dispatch takes nothing until the next probe
             return;
         }
-        exchange.setProperty(NEXT_CALL, call);
-    }
-
-    private void pauseForAuth(Exchange exchange, StatusUpdate update, PlatformAnswer.Unauthorized unauthorized) {
-        gate.authFailed(STORE_KEY, unauthorized.error(), properties.authRetryInterval());
-        gate.closedUntil(STORE_KEY, Budget.STATUS_UPDATES).ifPresent(until -> outbox.postpone(update.id(), until));
-        exchange.setProperty(NEXT_CALL, NONE);
+        exchange.setProperty(PlatformRequest.PROPERTY, new PlatformRequest(store, update, status));
     }
 
     /**
      * A request failed without a usable answer. When requests for different orders keep failing, the platform is
      * down: the update waits for it without spending an attempt. Otherwise the failure is the update's own: counted,
      * retried later, and after {@code max-attempts} or {@code give-up-after} a dead letter, but only once the outcome
-     * of its last request is known (an update left {@code SENDING} is verified with a read first).
+     * of its last request is known: an update left {@code SENDING} is verified with a read first, or, where the
+     * platform has no reads, sent once more (a request its platform applies at most once).
      */
     private void failedAttempt(Exchange exchange, StatusUpdate update, UpdateState state, String error) {
-        exchange.setProperty(NEXT_CALL, NONE);
-        if (circuit.failed(STORE_KEY, PLATFORM, update.orderId(), error)) {
+        exchange.removeProperty(PlatformRequest.PROPERTY);
+        Store store = store(update);
+        if (circuit.failed(store.name(), store.platform().displayName(), update.orderId(), error)) {
             outbox.retryLater(update.id(), state, update.attempts(), clock.instant(), error);
             return;
         }
@@ -353,10 +342,15 @@ public class StatusDispatcher {
         Optional<String> givingUp = giveUpReason(update, attempts, error);
         if (givingUp.isEmpty()) {
             outbox.retryLater(update.id(), state, attempts, retries.nextAttemptAfter(attempts), error);
+        } else if (state == UpdateState.SENDING && (store.platform().readsOrders() || update.giveUpReason() == null)) {
+            // verify at once; a verification that keeps failing backs off like any attempt
+            Instant verifyAt = update.giveUpReason() == null ? clock.instant() : retries.nextAttemptAfter(attempts);
+            outbox.giveUpAfterReading(update.id(), attempts, error, givingUp.get(), verifyAt);
         } else if (state == UpdateState.SENDING) {
-            // read at once; a read that keeps failing backs off like any attempt
-            Instant readAt = update.giveUpReason() == null ? clock.instant() : retries.nextAttemptAfter(attempts);
-            outbox.giveUpAfterReading(update.id(), attempts, error, givingUp.get(), readAt);
+            outbox.recordAttempt(update.id(), attempts, error);
+            throw new UpdateFailedException(update.giveUpReason() + " Whether its last request reached "
+                    + store.platform().displayName() + " is not known (it documents no order read): check the order "
+                    + "there before replaying.", error);
         } else {
             outbox.recordAttempt(update.id(), attempts, error);
             throw new UpdateFailedException(givingUp.get(), error);
@@ -382,14 +376,19 @@ public class StatusDispatcher {
         return outbox.find(id).orElseThrow(() -> new IllegalStateException("status update " + id + " is gone"));
     }
 
-    private UpdateFailedException refusal(StatusUpdate update, PlatformAnswer.Refused refused) {
-        outbox.recordAttempt(update.id(), update.attempts() + 1, "HTTP " + refused.httpStatus() + " " + refused.error());
-        return new UpdateFailedException(PLATFORM + " refused the update: " + refused.error() + " (HTTP "
-                + refused.httpStatus() + ").", "HTTP " + refused.httpStatus() + " " + refused.error());
+    private Store store(StatusUpdate update) {
+        return stores.get(update.storeKey());
     }
 
-    private static String describe(Exception failure) {
-        String message = failure.getMessage();
-        return failure.getClass().getSimpleName() + (message == null ? "" : " (" + message + ")");
+    private static String describe(Store store, Outcome outcome) {
+        String platform = store.platform().displayName();
+        if (outcome instanceof PlatformAnswer.Failed failed) {
+            return failed.httpStatus() == 0 ? "no answer from " + platform + ": " + failed.error()
+                    : platform + " answered " + failed.httpStatus() + " (" + failed.error() + ")";
+        }
+        if (outcome instanceof PlatformAnswer.NotSent notSent) {
+            return "no answer from " + platform + ": " + notSent.error();
+        }
+        return platform + ": " + outcome;
     }
 }

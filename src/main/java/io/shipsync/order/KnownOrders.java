@@ -58,11 +58,11 @@ public class KnownOrders {
         }
     }
 
-    public Optional<OrderStatus> status(String storeKey, UUID orderId) {
+    public Optional<OrderStatus> status(String storeKey, String orderId) {
         return find(storeKey, orderId).map(KnownOrder::status);
     }
 
-    public Optional<KnownOrder> find(String storeKey, UUID orderId) {
+    public Optional<KnownOrder> find(String storeKey, String orderId) {
         return jdbc.sql("""
                         SELECT status, learned_from, updated_at FROM known_order
                         WHERE store_key = :store AND order_id = :order""")
@@ -76,7 +76,7 @@ public class KnownOrders {
      * Stops trusting the order's status (after a dead letter: something about it was not as shipsync believed), so the
      * next update reads it from the platform first. What the order.created event told is kept.
      */
-    public void doubt(String storeKey, UUID orderId) {
+    public void doubt(String storeKey, String orderId) {
         jdbc.sql("""
                         UPDATE known_order SET learned_from = :source, updated_at = :now
                         WHERE store_key = :store AND order_id = :order""")
@@ -90,7 +90,7 @@ public class KnownOrders {
      * Records what an order.created event tells: its store and when it was placed, and its status unless shipsync
      * already knows a later one (events can arrive late and more than once).
      */
-    public void learnCreated(String storeKey, UUID orderId, OrderStatus status, UUID platformStoreId,
+    public void learnCreated(String storeKey, String orderId, OrderStatus status, UUID platformStoreId,
             Instant orderedAt) {
         OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
         OffsetDateTime placed = orderedAt.atOffset(ZoneOffset.UTC);
@@ -113,7 +113,7 @@ public class KnownOrders {
     }
 
     /** Remembers the status; a tracking URL already known is kept when none comes with it. */
-    public void remember(String storeKey, UUID orderId, OrderStatus status, String platformsTrackingUrl,
+    public void remember(String storeKey, String orderId, OrderStatus status, String platformsTrackingUrl,
             Source source) {
         // what the platform answers is kept for reading only, clipped to the column
         String trackingUrl = Outbox.truncate(platformsTrackingUrl, 2048);

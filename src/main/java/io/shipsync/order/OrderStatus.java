@@ -7,9 +7,10 @@ import java.util.Optional;
 /**
  * An order's status on the store platform, in the order of the documented flow
  * started → processing → dispatched → delivered, with cancelled reachable from any status that is not final.
+ * Refunded is a status shipsync never sends but can read back (Cekat): final, like cancelled.
  */
 public enum OrderStatus {
-    STARTED, PROCESSING, DISPATCHED, DELIVERED, CANCELLED;
+    STARTED, PROCESSING, DISPATCHED, DELIVERED, CANCELLED, REFUNDED;
 
     /** The spelling the platform and the CSV use. */
     public String wireName() {
@@ -17,7 +18,12 @@ public enum OrderStatus {
     }
 
     public boolean isFinal() {
-        return this == DELIVERED || this == CANCELLED;
+        return this == DELIVERED || this == CANCELLED || this == REFUNDED;
+    }
+
+    /** Whether a shipment file or an event may ask for it: the store sets started, and shipsync never refunds. */
+    public boolean isSettable() {
+        return this != STARTED && this != REFUNDED;
     }
 
     public static Optional<OrderStatus> parse(String text) {

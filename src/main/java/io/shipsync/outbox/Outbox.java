@@ -9,7 +9,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 
 import io.shipsync.order.OrderStatus;
 
@@ -53,7 +52,7 @@ public class Outbox {
                         ON CONFLICT DO NOTHING""",
                 updates, updates.size(), (ps, u) -> {
                     ps.setString(1, storeKey);
-                    ps.setObject(2, u.orderId());
+                    ps.setString(2, u.orderId());
                     ps.setString(3, u.target().wireName());
                     ps.setString(4, u.trackingUrl());
                     ps.setLong(5, fileId);
@@ -78,7 +77,7 @@ public class Outbox {
      * @param sourceRef what in the source asked for it, for a person reading the update later, e.g. "webhook event 17"
      * @return the update's id
      */
-    public long add(String storeKey, UUID orderId, OrderStatus target, String trackingUrl, UpdateSource source,
+    public long add(String storeKey, String orderId, OrderStatus target, String trackingUrl, UpdateSource source,
             String sourceRef) {
         OffsetDateTime now = now();
         var key = new GeneratedKeyHolder();
@@ -94,11 +93,13 @@ public class Outbox {
     }
 
     /** The line of a file that asked for the same order and status first. */
-    public long firstLineInFile(long fileId, UUID orderId, OrderStatus target) {
+    public long firstLineInFile(long fileId, String storeKey, String orderId, OrderStatus target) {
         return jdbc.sql("""
                         SELECT source_line FROM status_update
-                        WHERE source_file_id = :file AND order_id = :order AND target_status = :target""")
-                .param("file", fileId).param("order", orderId).param("target", target.wireName())
+                        WHERE source_file_id = :file AND order_id = :order AND store_key = :store
+                          AND target_status = :target""")
+                .param("file", fileId).param("order", orderId).param("store", storeKey)
+                .param("target", target.wireName())
                 .query(Long.class)
                 .single();
     }
@@ -125,7 +126,8 @@ public class Outbox {
                         SELECT u.id FROM status_update u
                         WHERE u.store_key = :store AND u.state = :state AND u.next_attempt_at <= :now
                           AND NOT EXISTS (SELECT 1 FROM status_update e
-                                          WHERE e.order_id = u.order_id AND e.id < u.id
+                                          WHERE e.order_id = u.order_id AND e.store_key = u.store_key
+                                            AND e.id < u.id
                                             AND e.state IN ('PENDING', 'SENDING'))
                         ORDER BY u.store_key, u.state, u.next_attempt_at, u.id
                         LIMIT :limit""")
@@ -251,7 +253,7 @@ public class Outbox {
         return new StatusUpdate(
                 rs.getLong("id"),
                 rs.getString("store_key"),
-                rs.getObject("order_id", UUID.class),
+                rs.getString("order_id"),
                 OrderStatus.parse(rs.getString("target_status")).orElseThrow(),
                 rs.getString("tracking_url"),
                 rs.getString("source"),

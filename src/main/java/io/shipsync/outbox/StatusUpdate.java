@@ -1,7 +1,6 @@
 package io.shipsync.outbox;
 
 import java.time.Instant;
-import java.util.UUID;
 
 import io.shipsync.order.OrderStatus;
 
@@ -17,7 +16,7 @@ import io.shipsync.order.OrderStatus;
 public record StatusUpdate(
         long id,
         String storeKey,
-        UUID orderId,
+        String orderId,
         OrderStatus targetStatus,
         String trackingUrl,
         String source,

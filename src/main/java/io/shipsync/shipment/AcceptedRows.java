@@ -4,13 +4,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 import io.shipsync.order.OrderStatus;
 import io.shipsync.outbox.NewUpdate;
 import io.shipsync.outbox.Outbox;
 import io.shipsync.shipment.IngestedFiles.SkippedRow;
-import io.shipsync.tribemade.TribeMadeProperties;
+import io.shipsync.store.Store;
+import io.shipsync.store.Stores;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -22,7 +22,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <p>A file's rows are committed here first, keyed by file and line: sequential inserts, so a million-row file is
  * taken in quickly. The outbox's index on the order id, random by nature, costs a page write per row at commit;
  * paying it all while the file is read would slow reading several times over, while the platform takes 20 updates
- * a minute anyway. So rows are admitted to the queue in file order, a batch at a time, whenever the queue runs low.
+ * a minute anyway. So rows are admitted to each store's queue in file order, a batch at a time, whenever it runs low.
  */
 @Component("acceptedRows")
 public class AcceptedRows {
@@ -34,9 +34,12 @@ public class AcceptedRows {
     private final Outbox outbox;
     private final IngestedFiles files;
     private final TransactionTemplate transaction;
+    private final Stores stores;
 
-    public AcceptedRows(JdbcTemplate jdbc, Outbox outbox, IngestedFiles files, TransactionTemplate transaction) {
+    public AcceptedRows(JdbcTemplate jdbc, Outbox outbox, IngestedFiles files, TransactionTemplate transaction,
+            Stores stores) {
         this.jdbc = jdbc;
+        this.stores = stores;
         this.outbox = outbox;
         this.files = files;
         this.transaction = transaction;
@@ -50,62 +53,71 @@ public class AcceptedRows {
                 rows, rows.size(), (ps, row) -> {
                     ps.setLong(1, fileId);
                     ps.setLong(2, row.line());
-                    ps.setString(3, TribeMadeProperties.STORE_KEY);
-                    ps.setObject(4, row.orderId());
+                    ps.setString(3, row.store());
+                    ps.setString(4, row.orderId());
                     ps.setString(5, row.status().wireName());
                     ps.setString(6, row.trackingUrl());
                 });
     }
 
     /**
-     * Moves the oldest accepted rows into the dispatch queue when it runs low, in one transaction per batch.
+     * Moves the oldest accepted rows of each store whose dispatch queue runs low into it, in one transaction per
+     * batch: one store's backlog never holds back another store's rows.
      *
      * @return how many rows were admitted
      */
     public int admit() {
-        if (outbox.unsettled(TribeMadeProperties.STORE_KEY) >= ADMIT_BATCH) {
-            return 0;
+        int admitted = 0;
+        for (Store store : stores.all()) {
+            if (outbox.unsettled(store.name()) < ADMIT_BATCH) {
+                Integer ofStore = transaction.execute(tx -> admit(store.name()));
+                admitted += ofStore == null ? 0 : ofStore;
+            }
         }
-        Integer admitted = transaction.execute(tx -> {
-            List<Row> rows = jdbc.query("""
-                            SELECT file_id, line, order_id, target_status, tracking_url FROM accepted_row
-                            ORDER BY file_id, line LIMIT ?""", AcceptedRows::toRow, ADMIT_BATCH);
-            long fileId = -1;
-            var ofOneFile = new ArrayList<NewUpdate>();
-            for (Row row : rows) {
-                if (row.fileId() != fileId && !ofOneFile.isEmpty()) {
-                    admitFromFile(fileId, ofOneFile);
-                    ofOneFile.clear();
-                }
-                fileId = row.fileId();
-                ofOneFile.add(row.update());
-            }
-            if (!ofOneFile.isEmpty()) {
-                admitFromFile(fileId, ofOneFile);
-            }
-            return rows.size();
-        });
-        return admitted == null ? 0 : admitted;
+        return admitted;
     }
 
-    private void admitFromFile(long fileId, List<NewUpdate> updates) {
+    private int admit(String store) {
+        List<Row> rows = jdbc.query("""
+                        SELECT file_id, line, order_id, target_status, tracking_url FROM accepted_row
+                        WHERE store_key = ? ORDER BY store_key, file_id, line LIMIT ?""",
+                AcceptedRows::toRow, store, ADMIT_BATCH);
+        long fileId = -1;
+        var ofOneFile = new ArrayList<NewUpdate>();
+        for (Row row : rows) {
+            if (row.fileId() != fileId && !ofOneFile.isEmpty()) {
+                admitFromFile(store, fileId, ofOneFile);
+                ofOneFile.clear();
+            }
+            fileId = row.fileId();
+            ofOneFile.add(row.update());
+        }
+        if (!ofOneFile.isEmpty()) {
+            admitFromFile(store, fileId, ofOneFile);
+        }
+        return rows.size();
+    }
+
+    private void admitFromFile(String store, long fileId, List<NewUpdate> updates) {
         var repeats = new ArrayList<SkippedRow>();
-        for (NewUpdate repeat : outbox.addFromFile(TribeMadeProperties.STORE_KEY, fileId, updates)) {
-            long first = outbox.firstLineInFile(fileId, repeat.orderId(), repeat.target());
-            repeats.add(new SkippedRow(repeat.sourceLine(), repeat.orderId().toString(), repeat.target().wireName(),
+        for (NewUpdate repeat : outbox.addFromFile(store, fileId, updates)) {
+            long first = outbox.firstLineInFile(fileId, store, repeat.orderId(), repeat.target());
+            repeats.add(new SkippedRow(repeat.sourceLine(), repeat.orderId(), repeat.target().wireName(),
                     "unchanged", "Same order and status as line " + first + " of this file; sent once."));
         }
         files.addSkippedRows(fileId, repeats);
-        // the batch holds the file's lowest waiting lines, so this range holds exactly the batch's rows
-        jdbc.update("DELETE FROM accepted_row WHERE file_id = ? AND line BETWEEN ? AND ?", fileId,
-                updates.get(0).sourceLine(), updates.get(updates.size() - 1).sourceLine());
+        jdbc.batchUpdate("DELETE FROM accepted_row WHERE file_id = ? AND line = ?", updates, updates.size(),
+                (ps, update) -> {
+                    ps.setLong(1, fileId);
+                    ps.setLong(2, update.sourceLine());
+                });
     }
 
     private record Row(long fileId, NewUpdate update) {
     }
 
     private static Row toRow(ResultSet rs, int row) throws SQLException {
-        return new Row(rs.getLong("file_id"), new NewUpdate(rs.getLong("line"), rs.getObject("order_id", UUID.class),
+        return new Row(rs.getLong("file_id"), new NewUpdate(rs.getLong("line"), rs.getString("order_id"),
                 OrderStatus.parse(rs.getString("target_status")).orElseThrow(), rs.getString("tracking_url")));
     }
 }

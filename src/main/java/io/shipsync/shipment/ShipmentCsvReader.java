@@ -33,6 +33,7 @@ public final class ShipmentCsvReader implements Iterator<RawRow>, Closeable {
     static final String TRACKING_URL = "tracking_url";
     static final String COURIER = "courier";
     static final String AWB = "awb";
+    static final String STORE = "store";
 
     private static final CSVFormat FORMAT = CSVFormat.RFC4180.builder()
             .setIgnoreEmptyLines(false)
@@ -123,7 +124,7 @@ public final class ShipmentCsvReader implements Iterator<RawRow>, Closeable {
         long line = nextLine;
         nextLine = parser.getCurrentLineNumber() + 1;
         return new RawRow(line, value(record, ORDER_ID), value(record, STATUS), value(record, TRACKING_URL),
-                value(record, COURIER), value(record, AWB));
+                value(record, COURIER), value(record, AWB), value(record, STORE));
     }
 
     @Override

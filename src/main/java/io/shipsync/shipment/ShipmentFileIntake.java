@@ -18,7 +18,7 @@ import java.util.Optional;
 import io.shipsync.ShipsyncProperties;
 import io.shipsync.shipment.IngestedFiles.SkippedRow;
 import io.shipsync.shipment.ShipmentFileInspector.Inspection;
-import io.shipsync.tribemade.TribeMadeProperties;
+import io.shipsync.store.Stores;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
@@ -156,7 +156,7 @@ public class ShipmentFileIntake {
     }
 
     private void refuse(Exchange exchange, Path file, String name, Instant receivedAt, String reason) throws IOException {
-        long id = files.register(TribeMadeProperties.STORE_KEY, name, null, Files.size(file), receivedAt,
+        long id = files.register(Stores.DEFAULT, name, null, Files.size(file), receivedAt,
                 IngestedFile.State.FAILED, null, reason);
         Path target = moveToFailed(exchange, id, name, receivedAt, """
                 shipsync could not read %s (received %s).
@@ -197,7 +197,7 @@ public class ShipmentFileIntake {
             files.markFailed(id, summary);
         } else {
             receivedAt = clock.instant();
-            id = files.register(TribeMadeProperties.STORE_KEY, name, null,
+            id = files.register(Stores.DEFAULT, name, null,
                     Files.size(exchange.getMessage().getBody(File.class).toPath()), receivedAt, IngestedFile.State.FAILED,
                     null, summary);
         }
@@ -257,7 +257,7 @@ public class ShipmentFileIntake {
     private long registerArchived(String name, Inspection inspection, Instant receivedAt, IngestedFile.State state,
             Long duplicateOf) {
         return transaction.execute(tx -> {
-            long registered = files.register(TribeMadeProperties.STORE_KEY, name, inspection.checksum(),
+            long registered = files.register(Stores.DEFAULT, name, inspection.checksum(),
                     inspection.sizeBytes(), receivedAt, state, duplicateOf, null);
             archive(registered, name, receivedAt);
             return registered;

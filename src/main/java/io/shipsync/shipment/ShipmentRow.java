@@ -1,7 +1,5 @@
 package io.shipsync.shipment;
 
-import java.util.UUID;
-
 import io.shipsync.order.OrderStatus;
 
 /** A row after validation: either an update to make, or refused with a reason the warehouse can act on. */
@@ -9,7 +7,7 @@ public sealed interface ShipmentRow {
 
     long line();
 
-    record Accepted(long line, UUID orderId, OrderStatus status, String trackingUrl) implements ShipmentRow {
+    record Accepted(long line, String store, String orderId, OrderStatus status, String trackingUrl) implements ShipmentRow {
     }
 
     record Rejected(long line, String orderId, String status, String reason) implements ShipmentRow {

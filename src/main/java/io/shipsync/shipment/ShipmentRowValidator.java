@@ -5,13 +5,15 @@ import java.net.URISyntaxException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import io.shipsync.courier.CourierCatalog;
 import io.shipsync.order.OrderStatus;
 import io.shipsync.outbox.Outbox;
+import io.shipsync.store.Platform;
+import io.shipsync.store.Store;
+import io.shipsync.store.Stores;
 
 import org.springframework.stereotype.Component;
 
@@ -33,17 +35,18 @@ public class ShipmentRowValidator {
             new Limit("status", RawRow::status, CELL_MAX),
             new Limit("tracking_url", RawRow::trackingUrl, TRACKING_URL_MAX),
             new Limit("courier", RawRow::courier, CELL_MAX),
-            new Limit("awb", RawRow::awb, AWB_MAX));
+            new Limit("awb", RawRow::awb, AWB_MAX),
+            new Limit("store", RawRow::store, CELL_MAX));
 
-    private static final Pattern UUID_TEXT =
-            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final Pattern AWB_TEXT = Pattern.compile("[A-Za-z0-9-]{1,40}");
     private static final String SETTABLE = "processing, dispatched, delivered or cancelled";
 
     private final CourierCatalog couriers;
+    private final Stores stores;
 
-    public ShipmentRowValidator(CourierCatalog couriers) {
+    public ShipmentRowValidator(CourierCatalog couriers, Stores stores) {
         this.couriers = couriers;
+        this.stores = stores;
     }
 
     public List<ShipmentRow> validate(List<RawRow> rows) {
@@ -61,12 +64,20 @@ public class ShipmentRowValidator {
                         .formatted(limit.column(), number(cell.length()), number(limit.maxLength())));
             }
         }
+        String storeName = RawRow.isBlank(row.store()) ? Stores.DEFAULT : row.store().trim();
+        Optional<Store> store = stores.find(storeName);
+        if (store.isEmpty()) {
+            return reject(row, RawRow.isBlank(row.store())
+                    ? "store is missing, and there is no store named " + Stores.DEFAULT + "; use one of: "
+                            + stores.names() + "."
+                    : "store " + quoted(row.store()) + " is not configured; use one of: " + stores.names() + ".");
+        }
         if (RawRow.isBlank(row.orderId())) {
             return reject(row, "order_id is missing.");
         }
-        if (!UUID_TEXT.matcher(row.orderId()).matches()) {
-            return reject(row, "order_id " + quoted(row.orderId()) + " is not a valid order id "
-                    + "(expected a UUID such as 770e8400-e29b-41d4-a716-446655440789).");
+        Platform.OrderId orderId = store.get().platform().orderId(row.orderId().trim());
+        if (orderId instanceof Platform.OrderId.Invalid invalid) {
+            return reject(row, "order_id " + quoted(row.orderId()) + " " + invalid.problem() + ".");
         }
         if (RawRow.isBlank(row.status())) {
             return reject(row, "status is missing; use " + SETTABLE + ".");
@@ -77,6 +88,9 @@ public class ShipmentRowValidator {
         }
         if (status.get() == OrderStatus.STARTED) {
             return reject(row, "status \"started\" is set by the store when the order is placed; use " + SETTABLE + ".");
+        }
+        if (!status.get().isSettable()) {
+            return reject(row, "status " + quoted(row.status()) + " is not one shipsync sends; use " + SETTABLE + ".");
         }
         String trackingUrl = null;
         if (!RawRow.isBlank(row.trackingUrl())) {
@@ -94,7 +108,8 @@ public class ShipmentRowValidator {
         if (status.get() == OrderStatus.DISPATCHED && trackingUrl == null) {
             return reject(row, "dispatched needs a tracking link: give tracking_url, or courier and awb.");
         }
-        return new ShipmentRow.Accepted(row.line(), UUID.fromString(row.orderId()), status.get(), trackingUrl);
+        return new ShipmentRow.Accepted(row.line(), store.get().name(), ((Platform.OrderId.Valid) orderId).id(),
+                status.get(), trackingUrl);
     }
 
     private Optional<String> trackingUrlFromCourier(RawRow row) {

@@ -13,7 +13,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * The TribeMade store shipsync works for.
+ * The single-store keys: the TribeMade store named {@code default} (see {@link io.shipsync.store.Stores}), and the
+ * period of the order-read throttle.
  *
  * @param baseUrl    the platform API root
  * @param apiKey     sent as {@code X-API-Key}; never logged
@@ -28,9 +29,6 @@ public record TribeMadeProperties(
         @DefaultValue("") String apiKey,
         @Valid @DefaultValue OrderReads orderReads,
         UUID platformStoreId) {
-
-    /** The account key under which updates, rate limits and gates are kept for this store. */
-    public static final String STORE_KEY = "tribemade";
 
     public record OrderReads(@Min(1) @DefaultValue("50") int maxRequests, @DefaultValue("60s") Duration period) {
     }

@@ -72,13 +72,13 @@ public class OrderEvents {
             return;
         }
         StoredEvent event = events.find(eventId).orElseThrow();
-        knownOrders.learnCreated(event.storeKey(), event.orderId(), event.status(), event.storeId(),
+        knownOrders.learnCreated(event.storeKey(), event.orderId().toString(), event.status(), event.storeId(),
                 event.orderedAt().toInstant());
-        OrderStatus known = knownOrders.status(event.storeKey(), event.orderId()).orElseThrow();
+        OrderStatus known = knownOrders.status(event.storeKey(), event.orderId().toString()).orElseThrow();
         String detail = "order known as " + known;
         OrderStatus auto = properties.autoStatus();
         if (auto != null && StatusTransitions.next(known, auto, true, false) instanceof StatusTransitions.Send) {
-            long update = outbox.add(event.storeKey(), event.orderId(), auto, null, UpdateSource.WEBHOOK,
+            long update = outbox.add(event.storeKey(), event.orderId().toString(), auto, null, UpdateSource.WEBHOOK,
                     "webhook event " + eventId);
             detail += "; " + auto + " queued as update " + update;
         } else if (auto != null) {

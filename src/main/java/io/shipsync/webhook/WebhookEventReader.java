@@ -21,7 +21,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.shipsync.order.OrderStatus;
-import io.shipsync.tribemade.TribeMadeProperties;
+import io.shipsync.store.Store;
+import io.shipsync.store.Stores;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -45,13 +46,13 @@ public class WebhookEventReader {
     private static final List<String> KEPT_ORDER_DETAILS = List.of("quantity", "amount", "variation", "size", "color");
 
     private final WebhookProperties properties;
-    private final TribeMadeProperties store;
+    private final Stores stores;
     private final ObjectMapper json;
     private final ObjectReader reader;
 
-    public WebhookEventReader(WebhookProperties properties, TribeMadeProperties store, ObjectMapper json) {
+    public WebhookEventReader(WebhookProperties properties, Stores stores, ObjectMapper json) {
         this.properties = properties;
-        this.store = store;
+        this.stores = stores;
         this.json = json;
         this.reader = json.reader()
                 .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -99,10 +100,9 @@ public class WebhookEventReader {
         }
         UUID orderId = uuid(event, "order_id");
         UUID storeId = uuid(event, "store_id");
-        if (store.platformStoreId() != null && !store.platformStoreId().equals(storeId)) {
-            throw badRequest("store_id " + storeId + " is not the store shipsync works for "
-                    + "(shipsync.tribemade.platform-store-id)");
-        }
+        Store store = stores.forPlatformStoreId(storeId.toString()).orElseThrow(() -> badRequest("store_id "
+                + storeId + " is not a store shipsync works for: no TribeMade store has it as platform-store-id, "
+                + "and none takes the events of other stores"));
         String text = text(event, "status");
         OrderStatus status = OrderStatus.parse(text).orElseThrow(() -> badRequest("status \"" + text
                 + "\" is not an order status; expected one of " + Arrays.stream(OrderStatus.values())
@@ -112,7 +112,7 @@ public class WebhookEventReader {
             throw badRequest("status \"" + status + "\" is not the status of a new order: an order.created event "
                     + "carries \"started\"");
         }
-        return new OrderCreatedEvent(orderId, storeId, status, timestamp(event, "created_at"), kept(event).toString());
+        return new OrderCreatedEvent(store.name(), orderId, storeId, status, timestamp(event, "created_at"), kept(event).toString());
     }
 
     private static String text(JsonNode event, String field) {

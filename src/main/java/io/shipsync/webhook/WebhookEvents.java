@@ -11,7 +11,6 @@ import java.util.UUID;
 
 import io.shipsync.order.OrderStatus;
 import io.shipsync.outbox.Outbox;
-import io.shipsync.tribemade.TribeMadeProperties;
 
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -35,7 +34,6 @@ public class WebhookEvents {
             OffsetDateTime orderedAt, String state) {
     }
 
-    private static final String STORE_KEY = TribeMadeProperties.STORE_KEY;
 
     private final JdbcClient jdbc;
     private final Clock clock;
@@ -58,7 +56,7 @@ public class WebhookEvents {
                             VALUES (:store, :type, :order, :storeId, :status, :orderedAt, :payload, 'PENDING', 1,
                                     :now, :now)
                             ON CONFLICT DO NOTHING""")
-                    .param("store", STORE_KEY).param("type", OrderCreatedEvent.TYPE).param("order", event.orderId())
+                    .param("store", event.store()).param("type", OrderCreatedEvent.TYPE).param("order", event.orderId())
                     .param("storeId", event.storeId()).param("status", event.status().wireName())
                     .param("orderedAt", event.orderedAt().atOffset(ZoneOffset.UTC))
                     .param("payload", event.payload()).param("now", now)
@@ -73,13 +71,13 @@ public class WebhookEvents {
         jdbc.sql("""
                         UPDATE webhook_event SET deliveries = deliveries + 1, last_received_at = :now
                         WHERE store_key = :store AND event_type = :type AND order_id = :order""")
-                .param("now", now).param("store", STORE_KEY).param("type", OrderCreatedEvent.TYPE)
+                .param("now", now).param("store", event.store()).param("type", OrderCreatedEvent.TYPE)
                 .param("order", event.orderId())
                 .update();
         return jdbc.sql("""
                         SELECT id, deliveries FROM webhook_event
                         WHERE store_key = :store AND event_type = :type AND order_id = :order""")
-                .param("store", STORE_KEY).param("type", OrderCreatedEvent.TYPE).param("order", event.orderId())
+                .param("store", event.store()).param("type", OrderCreatedEvent.TYPE).param("order", event.orderId())
                 .query((rs, row) -> new Stored(rs.getLong("id"), event, true, rs.getInt("deliveries")))
                 .single();
     }

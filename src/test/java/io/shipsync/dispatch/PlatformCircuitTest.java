@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /** When failures mean the platform is down, and how it is probed while it is. */
 class PlatformCircuitTest {
 
-    private static final String STORE = "tribemade";
+    private static final String STORE = "default";
     private static final Instant START = Instant.parse("2026-11-29T10:00:00Z");
 
     private final ManualClock clock = new ManualClock(START);
@@ -24,7 +24,7 @@ class PlatformCircuitTest {
 
     @Test
     void one_order_failing_again_and_again_is_its_own_problem() {
-        UUID order = UUID.randomUUID();
+        String order = UUID.randomUUID().toString();
         for (int i = 0; i < 10; i++) {
             assertThat(circuit.failed(STORE, "TribeMade", order, "500")).isFalse();
         }
@@ -33,20 +33,20 @@ class PlatformCircuitTest {
 
     @Test
     void an_answer_between_failures_ends_the_run() {
-        circuit.failed(STORE, "TribeMade", UUID.randomUUID(), "500");
-        circuit.failed(STORE, "TribeMade", UUID.randomUUID(), "500");
+        circuit.failed(STORE, "TribeMade", UUID.randomUUID().toString(), "500");
+        circuit.failed(STORE, "TribeMade", UUID.randomUUID().toString(), "500");
         circuit.answered(STORE);
 
-        assertThat(circuit.failed(STORE, "TribeMade", UUID.randomUUID(), "500")).isFalse();
+        assertThat(circuit.failed(STORE, "TribeMade", UUID.randomUUID().toString(), "500")).isFalse();
         assertThat(circuit.outage(STORE)).isEmpty();
     }
 
     @Test
     void different_orders_failing_in_a_row_open_it_and_one_probe_goes_out_at_a_growing_interval() {
-        circuit.failed(STORE, "TribeMade", UUID.randomUUID(), "500");
+        circuit.failed(STORE, "TribeMade", UUID.randomUUID().toString(), "500");
         clock.advance(Duration.ofSeconds(2));
-        circuit.failed(STORE, "TribeMade", UUID.randomUUID(), "500");
-        assertThat(circuit.failed(STORE, "TribeMade", UUID.randomUUID(), "500")).isTrue();
+        circuit.failed(STORE, "TribeMade", UUID.randomUUID().toString(), "500");
+        assertThat(circuit.failed(STORE, "TribeMade", UUID.randomUUID().toString(), "500")).isTrue();
 
         assertThat(circuit.outage(STORE)).hasValue(
                 "TribeMade unavailable since 2026-11-29T10:00:00Z, next probe at 2026-11-29T10:00:17Z");
@@ -56,11 +56,11 @@ class PlatformCircuitTest {
         assertThat(circuit.permit(STORE)).isInstanceOf(PlatformCircuit.Probe.class);
         assertThat(circuit.permit(STORE)).as("only one probe at a time").isInstanceOf(PlatformCircuit.Wait.class);
         // the probe fails: twice the interval, then up to the longest
-        assertThat(circuit.failed(STORE, "TribeMade", UUID.randomUUID(), "500")).isTrue();
+        assertThat(circuit.failed(STORE, "TribeMade", UUID.randomUUID().toString(), "500")).isTrue();
         assertThat(circuit.waitingUntil(STORE)).hasValue(START.plusSeconds(17 + 30));
         clock.advance(Duration.ofSeconds(30));
         circuit.permit(STORE);
-        circuit.failed(STORE, "TribeMade", UUID.randomUUID(), "500");
+        circuit.failed(STORE, "TribeMade", UUID.randomUUID().toString(), "500");
         assertThat(circuit.waitingUntil(STORE)).hasValue(START.plusSeconds(47 + 50));
 
         clock.advance(Duration.ofSeconds(50));

@@ -145,7 +145,7 @@ class StatusDispatchRouteTest extends EndToEndTest {
         UUID order = newOrder("started");
         jdbc.sql("""
                         INSERT INTO known_order (store_key, order_id, status, learned_from, updated_at)
-                        VALUES ('tribemade', :order, 'started', 'PLATFORM', TIMESTAMP WITH TIME ZONE '2020-01-01 00:00:00Z')""")
+                        VALUES ('default', :order, 'started', 'PLATFORM', TIMESTAMP WITH TIME ZONE '2020-01-01 00:00:00Z')""")
                 .param("order", order).update();
         try (Connection other = dataSource.getConnection()) {
             // another transaction holds the order's row: recording what the platform said waits, then times out

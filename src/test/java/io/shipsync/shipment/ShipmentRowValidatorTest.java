@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import io.shipsync.courier.CourierCatalog;
 import io.shipsync.courier.CourierCatalog.Auth;
 import io.shipsync.courier.CourierCatalog.Courier;
 import io.shipsync.order.OrderStatus;
+import io.shipsync.store.TestStores;
 
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +22,7 @@ class ShipmentRowValidatorTest {
 
     private final ShipmentRowValidator validator = new ShipmentRowValidator(new CourierCatalog(Map.of("delhivery",
             new Courier(LINK + "{awb}", null, new Auth(null, null, "", ""), 60, Duration.ofSeconds(60), List.of(), null,
-                    null, null, Map.of()))));
+                    null, null, Map.of()))), TestStores.threePlatforms());
 
     @Test
     void rejects_a_tracking_url_over_2048_characters_with_its_length() {
@@ -33,7 +33,7 @@ class ShipmentRowValidatorTest {
                 .isEqualTo(new ShipmentRow.Rejected(2, ORDER, "dispatched",
                         "tracking_url is 3,000 characters long; at most 2,048 are allowed."));
         assertThat(validator.validate(row(ORDER, "dispatched", longest, null, null)))
-                .isEqualTo(new ShipmentRow.Accepted(2, UUID.fromString(ORDER), OrderStatus.DISPATCHED, longest));
+                .isEqualTo(new ShipmentRow.Accepted(2, "default", ORDER, OrderStatus.DISPATCHED, longest));
     }
 
     @Test
@@ -63,11 +63,51 @@ class ShipmentRowValidatorTest {
                 .isEqualTo("tracking_url \"http://" + "x".repeat(52) + "…\" is not a valid https:// link.");
     }
 
+    @Test
+    void a_row_without_a_store_belongs_to_the_default_store_and_keeps_its_uuid_in_lower_case() {
+        assertThat(validator.validate(row(ORDER.toUpperCase(), "processing", null, null, null)))
+                .isEqualTo(new ShipmentRow.Accepted(2, "default", ORDER, OrderStatus.PROCESSING, null));
+    }
+
+    @Test
+    void a_store_named_in_any_case_is_found_and_an_unknown_one_is_rejected_with_the_known_names() {
+        assertThat(validator.validate(row(ORDER, "processing", null, null, null, "Tybrite-Shop")))
+                .isEqualTo(new ShipmentRow.Accepted(2, "tybrite-shop", ORDER, OrderStatus.PROCESSING, null));
+        assertThat(reason(row(ORDER, "processing", null, null, null, "shopify")))
+                .isEqualTo("store \"shopify\" is not configured; use one of: cekat-shop, default, tybrite-shop.");
+    }
+
+    @Test
+    void order_ids_are_checked_by_the_store_platform() {
+        assertThat(validator.validate(row("order_xyz789", "cancelled", null, null, null, "cekat-shop")))
+                .isEqualTo(new ShipmentRow.Accepted(2, "cekat-shop", "order_xyz789", OrderStatus.CANCELLED, null));
+        assertThat(reason(row("order_xyz789", "cancelled", null, null, null, "tybrite-shop")))
+                .startsWith("order_id \"order_xyz789\" is not a valid Tybrite Labs order id (expected a UUID");
+        assertThat(reason(row("order 42", "cancelled", null, null, null, "cekat-shop")))
+                .isEqualTo("order_id \"order 42\" is not a valid Cekat order id (expected an id such as "
+                        + "order_xyz789: at most 100 characters, no spaces or /).");
+        assertThat(reason(row("orders/42", "cancelled", null, null, null, "cekat-shop"))).contains("no spaces or /");
+        assertThat(reason(row("o".repeat(101), "cancelled", null, null, null, "cekat-shop")))
+                .contains("at most 100 characters");
+    }
+
+    @Test
+    void refunded_is_read_back_from_platforms_but_never_sent() {
+        assertThat(reason(row("order_1", "refunded", null, null, null, "cekat-shop")))
+                .isEqualTo("status \"refunded\" is not one shipsync sends; use processing, dispatched, delivered or "
+                        + "cancelled.");
+    }
+
     private String reason(RawRow row) {
         return ((ShipmentRow.Rejected) validator.validate(row)).reason();
     }
 
     private static RawRow row(String orderId, String status, String trackingUrl, String courier, String awb) {
-        return new RawRow(2, orderId, status, trackingUrl, courier, awb);
+        return row(orderId, status, trackingUrl, courier, awb, null);
+    }
+
+    private static RawRow row(String orderId, String status, String trackingUrl, String courier, String awb,
+            String store) {
+        return new RawRow(2, orderId, status, trackingUrl, courier, awb, store);
     }
 }

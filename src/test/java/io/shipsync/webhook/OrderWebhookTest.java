@@ -259,7 +259,7 @@ class OrderWebhookTest extends EndToEndTest {
         UUID order = newOrder("dispatched");
         jdbc.sql("""
                         INSERT INTO known_order (store_key, order_id, status, learned_from, updated_at)
-                        VALUES ('tribemade', :o, 'dispatched', 'UPDATE', CURRENT_TIMESTAMP)""")
+                        VALUES ('default', :o, 'dispatched', 'UPDATE', CURRENT_TIMESTAMP)""")
                 .param("o", order).update();
 
         webhook.post(WebhookClient.orderCreated(order), "Content-Type", JSON, "X-Webhook-Token", TOKEN);

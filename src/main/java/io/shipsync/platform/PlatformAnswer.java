@@ -1,0 +1,72 @@
+package io.shipsync.platform;
+
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.time.Instant;
+import java.util.Optional;
+
+import io.shipsync.order.OrderStatus;
+
+/**
+ * A platform's answer to one request, as the spine's outcomes: each adapter classifies its platform's codes and
+ * bodies into these, so the dispatch decisions are the same for every platform.
+ *
+ * @param rateLimit the platform's {@code X-RateLimit-*} headers, when the answer had them
+ */
+public record PlatformAnswer(Outcome outcome, Optional<RateLimit> rateLimit) {
+
+    public PlatformAnswer(Outcome outcome) {
+        this(outcome, Optional.empty());
+    }
+
+    /**
+     * @param remaining requests left in the current window
+     * @param reset     when the window frees a request
+     */
+    public record RateLimit(int remaining, Instant reset) {
+    }
+
+    /** What the answer means for the update. */
+    public sealed interface Outcome {
+    }
+
+    /**
+     * The status was applied (or was already so and nothing happened again).
+     *
+     * @param orderNow the order's status as the answer shows it, on platforms that answer with the order
+     */
+    public record Applied(Optional<OrderStatus> orderNow) implements Outcome {
+    }
+
+    /** An order read: the order's current status on the platform. */
+    public record OrderRead(OrderStatus status, String trackingUrl) implements Outcome {
+    }
+
+    /** The platform refused the request; retrying cannot help. {@code reason} is the platform's words. */
+    public record Refused(int httpStatus, String reason) implements Outcome {
+    }
+
+    /** The credentials were refused: a problem of the store's configuration, not of the update. */
+    public record Unauthorized(int httpStatus, String reason) implements Outcome {
+    }
+
+    /** Too many requests: not a failure; try again at {@code retryAt}. */
+    public record RateLimited(Instant retryAt) implements Outcome {
+    }
+
+    /** No usable answer (5xx, a timeout, a dropped connection): the request may have been applied. */
+    public record Failed(int httpStatus, String error) implements Outcome {
+    }
+
+    /** The request never left: the connection was refused or the host unknown. */
+    public record NotSent(String error) implements Outcome {
+    }
+
+    /** A request that got no HTTP answer: never sent when the connection could not be made, else maybe applied. */
+    public static PlatformAnswer ofConnectionFailure(Exception failure) {
+        String message = failure.getMessage();
+        String error = failure.getClass().getSimpleName() + (message == null ? "" : " (" + message + ")");
+        boolean neverSent = failure instanceof ConnectException || failure instanceof UnknownHostException;
+        return new PlatformAnswer(neverSent ? new NotSent(error) : new Failed(0, error));
+    }
+}
