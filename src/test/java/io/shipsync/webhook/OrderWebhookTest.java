@@ -159,7 +159,7 @@ class OrderWebhookTest extends EndToEndTest {
             created_at not a time     | @created_at=yesterday                      | created_at must be an ISO 8601 timestamp
             unknown status            | @status=shipped                            | "shipped" is not an order status
             not a new order           | @status=processing                         | "processing" is not the status of a new order
-            another store             | @store_id=5a000000-0000-4000-8000-0000000000ff | is not the store shipsync works for
+            another store             | @store_id=5a000000-0000-4000-8000-0000000000ff | is not a store shipsync works for
             two order_ids             | @duplicate                                 | Duplicate field
             trailing data             | @trailing                                  | not valid JSON
             empty body                | @empty                                     | body is empty
