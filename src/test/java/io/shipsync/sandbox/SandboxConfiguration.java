@@ -10,11 +10,12 @@ import org.springframework.context.annotation.Profile;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
- * Runs the TribeMade sandbox and a courier sandbox inside the app under the {@code sandbox} profile, so the service
- * can be demonstrated end to end without TribeMade or courier credentials.
+ * Runs the TribeMade, Tybrite Labs and Cekat sandboxes and a courier sandbox inside the app under the {@code sandbox}
+ * profile, so the service can be demonstrated end to end without platform or courier credentials.
  */
 @Configuration(proxyBeanMethods = false)
 @Profile("sandbox")
@@ -66,6 +67,47 @@ public class SandboxConfiguration {
         }
         log.info("Courier sandbox (Delhivery tracking API) listening on {}; AWB {} is delivered", sandbox.baseUrl(),
                 SandboxProperties.DEMO_DELIVERED_AWB);
+        return sandbox;
+    }
+
+    /** Tybrite Labs with one account holding {@link SandboxProperties#TYBRITE_DEMO_ORDERS}; requests must be signed. */
+    @Bean(destroyMethod = "stop")
+    @Lazy(false)
+    TybriteSandbox tybriteSandbox(SandboxProperties properties) {
+        TybriteSandbox sandbox = TybriteSandbox.builder().port(properties.tybritePort()).build();
+        sandbox.addAccount(properties.tybriteApiKey(), properties.tybriteHmacSecret());
+        for (SandboxProperties.DemoOrder order : SandboxProperties.TYBRITE_DEMO_ORDERS) {
+            sandbox.addOrder(properties.tybriteApiKey(), UUID.fromString(order.id()), order.status());
+        }
+        try {
+            sandbox.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "Tybrite Labs sandbox could not listen on 127.0.0.1:" + properties.tybritePort(), e);
+        }
+        log.info("Tybrite Labs sandbox listening on {}; orders: {}", sandbox.baseUrl(),
+                SandboxProperties.TYBRITE_DEMO_ORDERS.stream().map(SandboxProperties.DemoOrder::toString)
+                        .collect(Collectors.joining(", ")));
+        return sandbox;
+    }
+
+    /** Cekat with one account holding {@link SandboxProperties#CEKAT_DEMO_ORDERS}. */
+    @Bean(destroyMethod = "stop")
+    @Lazy(false)
+    CekatSandbox cekatSandbox(SandboxProperties properties) {
+        CekatSandbox sandbox = CekatSandbox.builder().port(properties.cekatPort()).build();
+        sandbox.addAccount(properties.cekatApiKey());
+        for (SandboxProperties.DemoOrder order : SandboxProperties.CEKAT_DEMO_ORDERS) {
+            sandbox.addOrder(properties.cekatApiKey(), order.id(), order.status());
+        }
+        try {
+            sandbox.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cekat sandbox could not listen on 127.0.0.1:" + properties.cekatPort(), e);
+        }
+        log.info("Cekat sandbox listening on {}; orders: {}", sandbox.baseUrl(),
+                SandboxProperties.CEKAT_DEMO_ORDERS.stream().map(SandboxProperties.DemoOrder::toString)
+                        .collect(Collectors.joining(", ")));
         return sandbox;
     }
 }

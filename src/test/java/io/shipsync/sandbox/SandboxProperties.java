@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Settings of the TribeMade sandbox started by the {@code sandbox} profile ({@code shipsync.sandbox.*}).
+ * Settings of the sandboxes started by the {@code sandbox} profile ({@code shipsync.sandbox.*}): TribeMade, a courier,
+ * Tybrite Labs and Cekat.
  *
  * <p>Without {@code seed-orders} the sandbox holds these orders (ids are all zeros up to the last six digits):
  * <pre>
@@ -28,6 +29,11 @@ import java.util.UUID;
  * @param courierPort    port on 127.0.0.1 of the fake courier (Delhivery's tracking API), which reports
  *                       {@value #DEMO_DELIVERED_AWB}, the AWB examples/shipments.csv dispatches, as delivered
  * @param delhiveryToken the token the fake courier accepts
+ * @param tybritePort       port on 127.0.0.1 of the fake Tybrite Labs order API, holding {@link #TYBRITE_DEMO_ORDERS}
+ * @param tybriteApiKey     the secret key ({@code tybrite_sk_...}) of the fake's one account
+ * @param tybriteHmacSecret the HMAC secret that account signs requests with
+ * @param cekatPort         port on 127.0.0.1 of the fake Cekat order API, holding {@link #CEKAT_DEMO_ORDERS}
+ * @param cekatApiKey       the API key of the fake's one account
  */
 @ConfigurationProperties("shipsync.sandbox")
 public record SandboxProperties(
@@ -36,7 +42,12 @@ public record SandboxProperties(
         @DefaultValue(SandboxProperties.DEFAULT_STORE_ID) UUID storeId,
         List<SeedOrder> seedOrders,
         @DefaultValue("8090") int courierPort,
-        @DefaultValue("dlv-sand-box-demo") String delhiveryToken) {
+        @DefaultValue("dlv-sand-box-demo") String delhiveryToken,
+        @DefaultValue("8091") int tybritePort,
+        @DefaultValue("tybrite_sk_test_sandboxdemo") String tybriteApiKey,
+        @DefaultValue("tybrite-sandbox-hmac-demo") String tybriteHmacSecret,
+        @DefaultValue("8092") int cekatPort,
+        @DefaultValue("cekat-sand-box-demo") String cekatApiKey) {
 
     static final String DEMO_DELIVERED_AWB = "DLVY100001";
 
@@ -53,6 +64,18 @@ public record SandboxProperties(
             seed("00000000-0000-4000-8000-000000100006", "started", null),
             new SeedOrder(UUID.fromString("00000000-0000-4000-8000-000000900000"), "started", null, OTHER_STORE_ID));
 
+    /** Orders of the Tybrite Labs sandbox's account. */
+    static final List<DemoOrder> TYBRITE_DEMO_ORDERS = List.of(
+            new DemoOrder("00000000-0000-4000-8000-000000200001", "pending"),
+            new DemoOrder("00000000-0000-4000-8000-000000200002", "processing"),
+            new DemoOrder("00000000-0000-4000-8000-000000200003", "pending"));
+
+    /** Orders of the Cekat sandbox's account. */
+    static final List<DemoOrder> CEKAT_DEMO_ORDERS = List.of(
+            new DemoOrder("order_demo001", "paid"),
+            new DemoOrder("order_demo002", "processing"),
+            new DemoOrder("order_demo003", "pending"));
+
     public SandboxProperties {
         seedOrders = seedOrders == null || seedOrders.isEmpty() ? DEFAULT_SEED_ORDERS : List.copyOf(seedOrders);
     }
@@ -63,13 +86,24 @@ public record SandboxProperties(
     public record SeedOrder(UUID id, String status, String trackingUrl, UUID storeId) {
     }
 
+    /** An order a platform fake starts with: its id on that platform and its status there. */
+    record DemoOrder(String id, String status) {
+
+        @Override
+        public String toString() {
+            return id + " " + status;
+        }
+    }
+
     private static SeedOrder seed(String id, String status, String trackingUrl) {
         return new SeedOrder(UUID.fromString(id), status, trackingUrl, null);
     }
 
-    // Records print every component; keep the key out of any log that prints these properties.
+    // Records print every component; keep the keys and secrets out of any log that prints these properties.
     @Override
     public String toString() {
-        return "SandboxProperties[port=" + port + ", apiKey=****, storeId=" + storeId + ", seedOrders=" + seedOrders + "]";
+        return "SandboxProperties[port=" + port + ", apiKey=****, storeId=" + storeId + ", seedOrders=" + seedOrders
+                + ", courierPort=" + courierPort + ", delhiveryToken=****, tybritePort=" + tybritePort
+                + ", tybriteApiKey=****, tybriteHmacSecret=****, cekatPort=" + cekatPort + ", cekatApiKey=****]";
     }
 }

@@ -1,29 +1,16 @@
 package io.shipsync.sandbox;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import com.sun.net.httpserver.Headers;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -49,13 +36,10 @@ import java.util.regex.Pattern;
  * Every answer from step 4 on carries {@code X-RateLimit-Limit/Remaining/Reset} of the budget it used, unless the
  * sandbox is built {@link Builder#withoutRateLimitHeaders() without them}.
  *
- * <p>Dropping a connection relies on the JDK server: closing an exchange before {@code sendResponseHeaders} closes
- * the TCP connection without writing a byte (see the drop tests). A handler must never just return without
- * answering: the client would then hang until its own timeout.
+ * <p>The request log, fault injection and the writing of answers (also how a connection is dropped) are
+ * {@link JsonApiSandbox}'s, shared with the other platform fakes.
  */
-public final class TribeMadeSandbox extends LoopbackSandbox<TribeMadeSandbox> {
-
-    private static final Logger log = LoggerFactory.getLogger(TribeMadeSandbox.class);
+public final class TribeMadeSandbox extends JsonApiSandbox<TribeMadeSandbox> {
 
     private static final Pattern ORDER_PATH = Pattern.compile("/api/orders/([^/]+)");
     private static final Pattern STATUS_PATH = Pattern.compile("/api/orders/([^/]+)/status");
@@ -66,25 +50,16 @@ public final class TribeMadeSandbox extends LoopbackSandbox<TribeMadeSandbox> {
     private static final Set<String> ALL_STATUSES = Set.of("started", "processing", "dispatched", "delivered", "cancelled");
     private static final Set<String> SETTABLE_STATUSES = Set.of("processing", "dispatched", "cancelled", "delivered");
     private static final Set<String> FINAL_STATUSES = Set.of("delivered", "cancelled");
-    private static final Set<String> FAULTABLE_METHODS = Set.of("GET", "PUT");
 
-    private final Clock clock;
     private final SlidingWindowRateLimiter updateLimiter;
     private final SlidingWindowRateLimiter readLimiter;
     private final boolean rateLimitHeaders;
-    private final ObjectMapper json = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-
-    // One lock for all state: a sandbox sees a few requests per second, so obviously-correct beats fast.
-    private final Object lock = new Object();
     private final Map<String, UUID> storeByApiKey = new HashMap<>();
     private final Set<String> revokedApiKeys = new HashSet<>();
     private final Map<UUID, StoredOrder> orders = new HashMap<>();
-    private final Map<String, Deque<Fault>> faultsByMethod = Map.of("GET", new ArrayDeque<>(), "PUT", new ArrayDeque<>());
-    private final List<RecordedRequest> requests = new ArrayList<>();
 
     private TribeMadeSandbox(Builder builder) {
-        super(builder.port, "tribemade-sandbox");
-        this.clock = builder.clock;
+        super(builder.port, "tribemade-sandbox", builder.clock, Set.of("GET", "PUT"));
         this.updateLimiter = new SlidingWindowRateLimiter(builder.updateLimit, builder.updateWindow);
         this.readLimiter = new SlidingWindowRateLimiter(builder.readLimit, builder.readWindow);
         this.rateLimitHeaders = builder.rateLimitHeaders;
@@ -154,118 +129,58 @@ public final class TribeMadeSandbox extends LoopbackSandbox<TribeMadeSandbox> {
         }
     }
 
-    /** Every request received so far, in arrival order. */
-    public List<RecordedRequest> requests() {
-        synchronized (lock) {
-            return List.copyOf(requests);
-        }
-    }
-
-    // ---------------------------------------------------------------- fault injection
-
-    /**
-     * Plays {@code fault} on the next {@code times} API requests with this method ("GET" or "PUT"). Faults queue up
-     * in the order injected. See {@link Fault} for where each kind acts.
-     */
-    public void injectFault(String method, Fault fault, int times) {
-        String normalized = method.toUpperCase(Locale.ROOT);
-        if (!FAULTABLE_METHODS.contains(normalized)) {
-            throw new IllegalArgumentException("faults apply to GET or PUT, not " + method);
-        }
-        Objects.requireNonNull(fault, "fault");
-        if (times < 1) {
-            throw new IllegalArgumentException("times must be at least 1");
-        }
-        synchronized (lock) {
-            for (int i = 0; i < times; i++) {
-                faultsByMethod.get(normalized).addLast(fault);
-            }
-        }
-    }
-
-    public void clearFaults() {
-        synchronized (lock) {
-            faultsByMethod.values().forEach(Deque::clear);
-        }
-    }
-
     // ---------------------------------------------------------------- HTTP
 
     @Override
-    void handle(HttpExchange exchange) {
-        try {
-            byte[] body = exchange.getRequestBody().readAllBytes();
-            Reply reply;
-            synchronized (lock) {
-                reply = decide(exchange, body);
-            }
-            deliver(exchange, reply);
-        } catch (IOException e) {
-            log.debug("Sandbox could not answer {} {}: {}", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), e.toString());
-        } finally {
-            // Without response headers sent, this closes the TCP connection: that is how the drop faults drop.
-            exchange.close();
-        }
+    String apiKey(Headers headers) {
+        String apiKey = headers.getFirst("X-API-Key");
+        return apiKey == null || apiKey.isBlank() ? null : apiKey;
     }
 
-    /** Decides the answer and logs the request in one step, so the log is in arrival order and complete on reply. */
-    private Reply decide(HttpExchange exchange, byte[] body) {
-        Instant now = clock.instant();
-        String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
-        String path = exchange.getRequestURI().getRawPath();
-        String apiKey = exchange.getRequestHeaders().getFirst("X-API-Key");
-        boolean apiKeyPresent = apiKey != null && !apiKey.isBlank();
-        Reply reply;
-        try {
-            reply = route(now, method, path, apiKeyPresent ? apiKey : null, body);
-        } catch (RuntimeException e) {
-            log.warn("Sandbox failed on {} {}", method, path, e);
-            reply = Reply.error(500, "Internal server error");
-        }
-        requests.add(new RecordedRequest(now, method, path, apiKeyPresent,
-                reply.dropsConnection() ? RecordedRequest.NO_RESPONSE : reply.status()));
-        log.debug("Sandbox {} {} -> {}", method, path, reply.dropsConnection() ? "dropped" : reply.status());
-        return reply;
+    @Override
+    JsonNode serverErrorBody(String message) {
+        return errorBody(message);
     }
 
-    private Reply route(Instant now, String method, String path, String apiKey, byte[] body) {
+    @Override
+    JsonReply route(Instant now, String method, String path, Headers headers, String apiKey, byte[] body) {
         Matcher update = STATUS_PATH.matcher(path);
         Matcher read = ORDER_PATH.matcher(path);
         boolean isUpdate = update.matches();
         if (!isUpdate && !read.matches()) {
-            return Reply.error(404, "Not found");
+            return error(404, "Not found");
         }
         String allowed = isUpdate ? "PUT" : "GET";
         if (!method.equals(allowed)) {
-            return Reply.error(405, "Method not allowed").withHeaders(Map.of("Allow", allowed));
+            return error(405, "Method not allowed").withHeaders(Map.of("Allow", allowed));
         }
         String orderId = isUpdate ? update.group(1) : read.group(1);
 
-        Deque<Fault> faults = faultsByMethod.get(method);
-        if (faults.peekFirst() != null && faults.peekFirst().kind() == Fault.Kind.DROP_BEFORE_APPLY) {
-            return Reply.dropped(faults.pollFirst());
+        Fault dropBefore = takeDropBeforeApply(method);
+        if (dropBefore != null) {
+            return JsonReply.dropped(dropBefore);
         }
 
         if (apiKey == null) {
-            return Reply.error(401, "Missing API key");
+            return error(401, "Missing API key");
         }
         UUID storeId = storeByApiKey.get(apiKey);
         if (storeId == null || revokedApiKeys.contains(apiKey)) {
-            return Reply.error(401, "Invalid API key");
+            return error(401, "Invalid API key");
         }
 
         SlidingWindowRateLimiter.Decision budget = (isUpdate ? updateLimiter : readLimiter).tryAcquire(apiKey, now);
         if (!budget.allowed()) {
-            ObjectNode tooMany = json.createObjectNode()
+            ObjectNode tooMany = JSON.createObjectNode()
                     .put("error", "Rate limit exceeded")
                     .put("retry_after", budget.retryAfterSeconds());
-            return new Reply(429, tooMany, headersOf(budget), null);
+            return JsonReply.of(429, tooMany).withHeaders(headersOf(budget));
         }
 
-        Fault fault = faults.pollFirst();
-        Reply reply;
+        Fault fault = takeFault(method);
+        JsonReply reply;
         if (fault != null && fault.kind() == Fault.Kind.SERVER_ERROR) {
-            reply = Reply.error(500, fault.error());
+            reply = error(500, fault.error());
         } else {
             reply = isUpdate ? updateStatus(storeId, orderId, body) : readOrder(storeId, orderId);
         }
@@ -276,38 +191,38 @@ public final class TribeMadeSandbox extends LoopbackSandbox<TribeMadeSandbox> {
         return rateLimitHeaders ? budget.headers() : Map.of();
     }
 
-    private Reply readOrder(UUID storeId, String orderId) {
+    private JsonReply readOrder(UUID storeId, String orderId) {
         StoredOrder order = findOrder(orderId);
-        Reply refusal = refuseAccess(order, storeId);
+        JsonReply refusal = refuseAccess(order, storeId);
         if (refusal != null) {
             return refusal;
         }
-        return Reply.ok(OrderDocument.render(json, order.id, order.createdAt, order.status, order.trackingUrl));
+        return JsonReply.ok(OrderDocument.render(JSON, order.id, order.createdAt, order.status, order.trackingUrl));
     }
 
-    private Reply updateStatus(UUID storeId, String orderId, byte[] body) {
+    private JsonReply updateStatus(UUID storeId, String orderId, byte[] body) {
         StoredOrder order = findOrder(orderId);
-        Reply refusal = refuseAccess(order, storeId);
+        JsonReply refusal = refuseAccess(order, storeId);
         if (refusal != null) {
             return refusal;
         }
         JsonNode request = parseObject(body);
         if (request == null) {
-            return Reply.error(400, "Invalid JSON body");
+            return error(400, "Invalid JSON body");
         }
         JsonNode status = request.get("status");
         if (status == null || status.isNull() || (status.isTextual() && status.textValue().isEmpty())) {
-            return Reply.error(400, "Status is required");
+            return error(400, "Status is required");
         }
         if (!status.isTextual() || !SETTABLE_STATUSES.contains(status.textValue())) {
-            return Reply.error(400, "Status must be one of: processing, dispatched, cancelled, delivered");
+            return error(400, "Status must be one of: processing, dispatched, cancelled, delivered");
         }
         JsonNode trackingUrl = request.get("tracking_url");
         if (trackingUrl != null && !trackingUrl.isNull() && !trackingUrl.isTextual()) {
-            return Reply.error(400, "tracking_url must be a string");
+            return error(400, "tracking_url must be a string");
         }
         if (FINAL_STATUSES.contains(order.status)) {
-            return Reply.error(400, "Cannot update order status. Order is already " + order.status + ".");
+            return error(400, "Cannot update order status. Order is already " + order.status + ".");
         }
         // Only final statuses are enforced. The docs advise against skipping steps or going backwards
         // (started → delivered, dispatched → processing) but do not say the API rejects it, so the sandbox accepts
@@ -317,55 +232,21 @@ public final class TribeMadeSandbox extends LoopbackSandbox<TribeMadeSandbox> {
             order.trackingUrl = trackingUrl.textValue();
         }
         order.statusHistory.add(order.status);
-        return Reply.ok(json.createObjectNode().put("message", "Order status updated successfully"));
+        return JsonReply.ok(JSON.createObjectNode().put("message", "Order status updated successfully"));
     }
 
     private StoredOrder findOrder(String orderId) {
         return CANONICAL_UUID.matcher(orderId).matches() ? orders.get(UUID.fromString(orderId)) : null;
     }
 
-    private static Reply refuseAccess(StoredOrder order, UUID storeId) {
+    private static JsonReply refuseAccess(StoredOrder order, UUID storeId) {
         if (order == null) {
-            return Reply.error(404, "Order not found");
+            return error(404, "Order not found");
         }
         if (!order.storeId.equals(storeId)) {
-            return Reply.error(403, "Order does not belong to this store");
+            return error(403, "Order does not belong to this store");
         }
         return null;
-    }
-
-    /**
-     * The body as a JSON object, or null when it is malformed or not an object. An empty body counts as {@code {}},
-     * so it gets "Status is required" like a body without the field.
-     */
-    private JsonNode parseObject(byte[] body) {
-        String text = new String(body, StandardCharsets.UTF_8);
-        if (text.isBlank()) {
-            return json.createObjectNode();
-        }
-        try {
-            JsonNode node = json.readTree(text);
-            return node != null && node.isObject() ? node : null;
-        } catch (JsonProcessingException e) {
-            return null;
-        }
-    }
-
-    private void deliver(HttpExchange exchange, Reply reply) throws IOException {
-        Fault fault = reply.fault();
-        if (fault != null && fault.kind() == Fault.Kind.DELAY && !sleep(fault.delay())) {
-            return; // stopped while holding the answer: drop it
-        }
-        if (reply.dropsConnection()) {
-            return;
-        }
-        byte[] bytes = json.writeValueAsBytes(reply.body());
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        reply.headers().forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
-        exchange.sendResponseHeaders(reply.status(), bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
     }
 
     private StoredOrder requireOrder(UUID orderId) {
@@ -382,41 +263,14 @@ public final class TribeMadeSandbox extends LoopbackSandbox<TribeMadeSandbox> {
         }
     }
 
-    private static void requireText(String value, String name) {
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(name + " must not be blank");
-        }
-    }
-
     // ---------------------------------------------------------------- internals
 
-    private record Reply(int status, JsonNode body, Map<String, String> headers, Fault fault) {
+    private static JsonReply error(int status, String message) {
+        return JsonReply.of(status, errorBody(message));
+    }
 
-        static Reply ok(JsonNode body) {
-            return new Reply(200, body, Map.of(), null);
-        }
-
-        static Reply error(int status, String message) {
-            return new Reply(status, JsonNodeFactory.instance.objectNode().put("error", message), Map.of(), null);
-        }
-
-        static Reply dropped(Fault fault) {
-            return new Reply(0, null, Map.of(), fault);
-        }
-
-        Reply withHeaders(Map<String, String> more) {
-            Map<String, String> merged = new LinkedHashMap<>(headers);
-            merged.putAll(more);
-            return new Reply(status, body, merged, fault);
-        }
-
-        Reply withFault(Fault fault) {
-            return new Reply(status, body, headers, fault);
-        }
-
-        boolean dropsConnection() {
-            return fault != null && fault.dropsConnection();
-        }
+    private static ObjectNode errorBody(String message) {
+        return JSON.createObjectNode().put("error", message);
     }
 
     private static final class StoredOrder {
