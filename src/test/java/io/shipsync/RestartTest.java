@@ -30,7 +30,7 @@ class RestartTest extends ForkedServiceTest {
         dropFile("waiting-for-key.csv", orders);
 
         service = start("wrong-key", "tb-test-wron-gkey", 20, "1s");
-        await().atMost(Duration.ofSeconds(60)).until(() -> service.logged("Dispatch to tribemade paused"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> service.logged("Dispatch to default paused"));
         service.kill();
         service = start("corrected-key", API_KEY, 20, "1s");
 

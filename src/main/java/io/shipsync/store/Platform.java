@@ -84,11 +84,11 @@ public enum Platform {
     public OrderId orderId(String text) {
         if (this == CEKAT) {
             return CEKAT_ID.matcher(text).matches() ? new OrderId.Valid(text)
-                    : new OrderId.Invalid("is not a valid " + displayName + " order id (expected an id such as "
+                    : new OrderId.Invalid("is not a valid order id on " + displayName + " (expected an id such as "
                             + "order_xyz789: at most 100 characters, no spaces or /)");
         }
         return UUID_TEXT.matcher(text).matches() ? new OrderId.Valid(text.toLowerCase(Locale.ROOT))
-                : new OrderId.Invalid("is not a valid " + displayName + " order id (expected a UUID such as "
+                : new OrderId.Invalid("is not a valid order id on " + displayName + " (expected a UUID such as "
                         + "770e8400-e29b-41d4-a716-446655440789)");
     }
 

@@ -82,9 +82,9 @@ class ShipmentRowValidatorTest {
         assertThat(validator.validate(row("order_xyz789", "cancelled", null, null, null, "cekat-shop")))
                 .isEqualTo(new ShipmentRow.Accepted(2, "cekat-shop", "order_xyz789", OrderStatus.CANCELLED, null));
         assertThat(reason(row("order_xyz789", "cancelled", null, null, null, "tybrite-shop")))
-                .startsWith("order_id \"order_xyz789\" is not a valid Tybrite Labs order id (expected a UUID");
+                .startsWith("order_id \"order_xyz789\" is not a valid order id on Tybrite Labs (expected a UUID");
         assertThat(reason(row("order 42", "cancelled", null, null, null, "cekat-shop")))
-                .isEqualTo("order_id \"order 42\" is not a valid Cekat order id (expected an id such as "
+                .isEqualTo("order_id \"order 42\" is not a valid order id on Cekat (expected an id such as "
                         + "order_xyz789: at most 100 characters, no spaces or /).");
         assertThat(reason(row("orders/42", "cancelled", null, null, null, "cekat-shop"))).contains("no spaces or /");
         assertThat(reason(row("o".repeat(101), "cancelled", null, null, null, "cekat-shop")))

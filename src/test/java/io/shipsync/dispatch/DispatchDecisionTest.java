@@ -1,0 +1,103 @@
+package io.shipsync.dispatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+import io.shipsync.dispatch.DispatchDecision.NextStep;
+import io.shipsync.dispatch.DispatchDecision.ReadOrder;
+import io.shipsync.dispatch.DispatchDecision.Send;
+import io.shipsync.dispatch.DispatchDecision.Settle;
+import io.shipsync.order.KnownOrders.KnownOrder;
+import io.shipsync.order.KnownOrders.Source;
+import io.shipsync.order.OrderStatus;
+import io.shipsync.outbox.StatusUpdate;
+import io.shipsync.outbox.UpdateState;
+import io.shipsync.store.Platform;
+
+import org.junit.jupiter.api.Test;
+
+/** The dispatch decision as a plain function: no Camel, no database. */
+class DispatchDecisionTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-29T12:00:00Z");
+    private static final DispatchDecision.Rules RULES =
+            new DispatchDecision.Rules(Duration.ofMinutes(2), Duration.ofSeconds(10), true);
+    private static final String LINK = "https://delhivery.com/track/DL1";
+
+    @Test
+    void on_tribemade_an_order_not_read_recently_is_read_before_anything_is_sent() {
+        assertThat(next(update(OrderStatus.PROCESSING, null), Optional.empty(), Platform.TRIBEMADE))
+                .isInstanceOf(ReadOrder.class);
+        assertThat(next(update(OrderStatus.PROCESSING, null), known(OrderStatus.STARTED, Source.WEBHOOK, 0),
+                Platform.TRIBEMADE)).isInstanceOf(ReadOrder.class);
+        assertThat(next(update(OrderStatus.PROCESSING, null), known(OrderStatus.STARTED, Source.PLATFORM, 200),
+                Platform.TRIBEMADE)).isInstanceOf(ReadOrder.class);
+        assertThat(next(update(OrderStatus.PROCESSING, null), known(OrderStatus.STARTED, Source.PLATFORM, 30),
+                Platform.TRIBEMADE)).isEqualTo(new Send(OrderStatus.PROCESSING));
+    }
+
+    @Test
+    void without_order_reads_an_unknown_order_gets_its_target_as_it_is() {
+        assertThat(next(update(OrderStatus.DELIVERED, null), Optional.empty(), Platform.CEKAT))
+                .isEqualTo(new Send(OrderStatus.DELIVERED));
+        assertThat(next(update(OrderStatus.DELIVERED, null), known(OrderStatus.PROCESSING, Source.DOUBTED, 0),
+                Platform.TYBRITE)).isEqualTo(new Send(OrderStatus.DELIVERED));
+    }
+
+    @Test
+    void without_order_reads_what_shipsync_applied_still_drives_the_state_rules() {
+        assertThat(next(update(OrderStatus.DELIVERED, LINK), known(OrderStatus.PROCESSING, Source.UPDATE, 3600),
+                Platform.TYBRITE)).isEqualTo(new Send(OrderStatus.DISPATCHED));
+        assertThat(next(update(OrderStatus.PROCESSING, null), known(OrderStatus.CANCELLED, Source.PLATFORM, 3600),
+                Platform.CEKAT)).isEqualTo(new Settle(UpdateState.REJECTED,
+                        "Not sent: order is already cancelled, which is final; it cannot become processing."));
+        assertThat(next(update(OrderStatus.CANCELLED, null), known(OrderStatus.REFUNDED, Source.PLATFORM, 3600),
+                Platform.CEKAT)).isInstanceOf(Settle.class);
+    }
+
+    @Test
+    void a_lost_answer_is_read_on_tribemade_and_sent_again_where_the_platform_applies_a_request_once() {
+        StatusUpdate sending = sending(OrderStatus.DISPATCHED);
+
+        assertThat(next(sending, known(OrderStatus.PROCESSING, Source.UPDATE, 0), Platform.TRIBEMADE))
+                .isInstanceOf(ReadOrder.class);
+        assertThat(next(sending, Optional.empty(), Platform.TYBRITE)).isEqualTo(new Send(OrderStatus.DISPATCHED));
+        assertThat(next(sending, Optional.empty(), Platform.CEKAT)).isEqualTo(new Send(OrderStatus.DISPATCHED));
+    }
+
+    @Test
+    void an_order_already_there_is_unchanged_or_applied_when_steps_were_sent_on_the_way() {
+        assertThat(next(update(OrderStatus.PROCESSING, null), known(OrderStatus.PROCESSING, Source.PLATFORM, 1),
+                Platform.TRIBEMADE)).isEqualTo(new Settle(UpdateState.UNCHANGED,
+                        "The order was already processing on TribeMade; nothing sent."));
+    }
+
+    @Test
+    void an_update_settled_or_not_yet_due_needs_nothing() {
+        StatusUpdate later = new StatusUpdate(1, "s", "o", OrderStatus.PROCESSING, null, "csv", null, null, null,
+                UpdateState.PENDING, null, null, 1, NOW.plusSeconds(5), null, NOW, null);
+
+        assertThat(next(later, Optional.empty(), Platform.CEKAT)).isInstanceOf(DispatchDecision.Nothing.class);
+    }
+
+    private static NextStep next(StatusUpdate update, Optional<KnownOrder> known, Platform platform) {
+        return DispatchDecision.next(update, known, false, platform, NOW, RULES);
+    }
+
+    private static Optional<KnownOrder> known(OrderStatus status, Source source, long secondsAgo) {
+        return Optional.of(new KnownOrder(status, source, NOW.minusSeconds(secondsAgo)));
+    }
+
+    private static StatusUpdate update(OrderStatus target, String trackingUrl) {
+        return new StatusUpdate(1, "s", "o", target, trackingUrl, "csv", null, null, null, UpdateState.PENDING, null,
+                null, 0, NOW, null, NOW, null);
+    }
+
+    private static StatusUpdate sending(OrderStatus status) {
+        return new StatusUpdate(1, "s", "o", status, LINK, "csv", null, null, null, UpdateState.SENDING, status,
+                null, 0, NOW, null, NOW, null);
+    }
+}
