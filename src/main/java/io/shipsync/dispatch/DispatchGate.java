@@ -39,7 +39,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class DispatchGate {
 
-    /** The two budgets TribeMade counts separately. */
+    /** The two budgets a platform may count separately (TribeMade does: 20 updates and 50 reads a minute). */
     public enum Budget {
         STATUS_UPDATES, ORDER_READS
     }

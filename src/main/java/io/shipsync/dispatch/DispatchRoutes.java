@@ -1,5 +1,6 @@
 package io.shipsync.dispatch;
 
+import io.shipsync.outbox.Outbox;
 import io.shipsync.store.Store;
 import io.shipsync.store.Stores;
 
@@ -23,9 +24,11 @@ class DispatchRoutes implements CamelContextConfiguration {
     private static final Logger log = LoggerFactory.getLogger(DispatchRoutes.class);
 
     private final Stores stores;
+    private final Outbox outbox;
 
-    DispatchRoutes(Stores stores) {
+    DispatchRoutes(Stores stores, Outbox outbox) {
         this.stores = stores;
+        this.outbox = outbox;
     }
 
     @Override
@@ -44,5 +47,9 @@ class DispatchRoutes implements CamelContextConfiguration {
                     store.baseUrl(), store.statusUpdates(),
                     store.orderReads().map(reads -> "; order reads at most " + reads).orElse(""));
         }
+        // a store taken out of the configuration keeps its work: nothing is dropped, and a person should know
+        outbox.storesWithWorkLeft().stream().filter(name -> stores.find(name).isEmpty()).forEach(name -> log.warn(
+                "Updates wait for store {}, which is not configured: they stay in the outbox, and are sent once "
+                        + "shipsync.stores.{} is configured again", name, name));
     }
 }

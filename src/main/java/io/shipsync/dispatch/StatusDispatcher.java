@@ -97,7 +97,7 @@ public class StatusDispatcher {
         return stores.get(storeName).statusUpdates().permitsPer(properties.period());
     }
 
-    /** As {@link #updatePermits}, for order reads (the throttle's period: {@code shipsync.tribemade.order-reads.period}). */
+    /** As {@link #updatePermits}, for order reads over {@code shipsync.tribemade.order-reads.period}. */
     public int readPermits(@ExchangeProperty(STORE) String storeName) {
         return stores.get(storeName).orderReads().orElseThrow().permitsPer(readThrottlePeriod);
     }
@@ -105,8 +105,8 @@ public class StatusDispatcher {
     /** The updates of a batch whose order must be read before anything is sent: unknown, or an answer was lost. */
     public List<Long> needingOrderRead(@Body List<Long> ids) {
         return ids.stream()
-                .filter(id -> outbox.find(id).filter(update -> next(update, false) instanceof DispatchDecision.ReadOrder)
-                        .isPresent())
+                .filter(id -> outbox.find(id)
+                        .filter(update -> next(update, false) instanceof DispatchDecision.ReadOrder).isPresent())
                 .toList();
     }
 

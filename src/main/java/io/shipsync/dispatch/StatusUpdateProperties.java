@@ -12,8 +12,8 @@ import org.springframework.validation.annotation.Validated;
 /**
  * How status updates are sent to the platform.
  *
- * @param maxRequests       the Throttle EIP's requests per period (TribeMade allows 20 a minute)
- * @param period            the Throttle EIP's period
+ * @param maxRequests       the default store's status updates per period (TribeMade allows 20 a minute)
+ * @param period            its period, and the status-update Throttle EIP's (each store's permits are scaled to it)
  * @param fillSkippedSteps  send the documented intermediate statuses when an update skips them
  * @param maxAttempts       an update's own failed attempts (5xx, timeouts, lost connections) before it becomes a dead
  *                          letter; failures while the platform is down (see {@code outage}) do not count

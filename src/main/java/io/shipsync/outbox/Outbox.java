@@ -147,6 +147,15 @@ public class Outbox {
                 .single();
     }
 
+    /** The stores that have updates or accepted rows still to send. */
+    public List<String> storesWithWorkLeft() {
+        return jdbc.sql("""
+                        SELECT DISTINCT store_key FROM status_update WHERE state IN ('PENDING', 'SENDING')
+                        UNION SELECT DISTINCT store_key FROM accepted_row""")
+                .query(String.class)
+                .list();
+    }
+
     public Optional<StatusUpdate> find(long id) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM status_update WHERE id = :id")
                 .param("id", id)

@@ -48,7 +48,10 @@ public class AnswerReader {
         }
     }
 
-    /** The platform's words for an error: {@code "error": "..."}, {@code "error": {"message": "..."}} or {@code "message"}. */
+    /**
+     * The platform's words for an error: {@code "error": "..."}, {@code "error": {"message": "..."}} or
+     * {@code "message"}.
+     */
     public static String errorText(JsonNode body) {
         JsonNode error = body.path("error");
         if (error.isTextual()) {

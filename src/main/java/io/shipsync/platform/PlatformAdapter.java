@@ -14,7 +14,8 @@ public interface PlatformAdapter {
     Platform platform();
 
     /**
-     * Puts the request that brings the order to the request's status on the message: body, credentials and any signature.
+     * Puts the request that brings the order to the request's status on the message: body, credentials and any
+     * signature.
      * The same update and status give the same body, so a request sent again is the same request.
      */
     void prepareUpdate(Message message, PlatformRequest request);

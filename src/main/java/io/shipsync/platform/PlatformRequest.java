@@ -22,7 +22,7 @@ public record PlatformRequest(Store store, StatusUpdate update, OrderStatus stat
         return status == null;
     }
 
-    /** The platform's key, which names its wire routes: {@code direct:<platform>-update}, {@code direct:<platform>-read}. */
+    /** The platform's key, naming its wire routes: {@code direct:<platform>-update}, {@code direct:<platform>-read}. */
     public String getPlatform() {
         return store.platform().key();
     }
