@@ -13,9 +13,9 @@ import java.util.regex.Pattern;
  */
 public enum Platform {
 
-    /** https://docs.tribemade.in: {@code PUT /api/orders/{id}/status}, {@code GET /api/orders/{id}}, 20 / 50 a minute. */
+    /** https://docs.tribemade.in: {@code PUT /api/orders/{id}/status}, {@code GET /api/orders/{id}}; 20/50 a min. */
     TRIBEMADE("TribeMade", "https://api.tribemade.in", true, Limits.TRIBEMADE_UPDATES),
-    /** Tybrite Labs: {@code PATCH /v1/orders/{id}}, signed, with an idempotency key; no order read, no published limit. */
+    /** Tybrite Labs: {@code PATCH /v1/orders/{id}}, signed, with an idempotency key; no order read, no known limit. */
     TYBRITE("Tybrite Labs", "https://api.tybritelabs.com", false, Limits.UNPUBLISHED),
     /** Cekat: {@code PUT /api/orders/{id}}; no order read, no published limit. */
     CEKAT("Cekat", "https://api.cekat.ai", false, Limits.UNPUBLISHED);
@@ -58,7 +58,7 @@ public enum Platform {
         return displayName;
     }
 
-    /** The spelling of {@code shipsync.stores.<name>.platform}, and of the wire routes ({@code direct:cekat-update}). */
+    /** The spelling of {@code shipsync.stores.<name>.platform} and of the wire routes ({@code direct:cekat-update}). */
     public String key() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -66,7 +66,8 @@ public class Stores {
         });
         checkAcross(byName.values(), problems);
         if (!problems.isEmpty()) {
-            throw new IllegalStateException("The store configuration cannot work:\n  - " + String.join("\n  - ", problems));
+            throw new IllegalStateException(
+                    "The store configuration cannot work:\n  - " + String.join("\n  - ", problems));
         }
         byName.values().forEach(Stores::warnOfTestKeyAgainstLiveApi);
         log.info("Stores: {}", byName.values());
@@ -128,7 +129,8 @@ public class Stores {
         Optional<Platform> platform = Platform.fromKey(settings.platform());
         if (platform.isEmpty()) {
             problems.add(prefix + ".platform is " + (settings.platform() == null ? "missing"
-                    : "\"" + settings.platform() + "\", which shipsync does not speak") + ": use tribemade, tybrite or cekat");
+                    : "\"" + settings.platform() + "\", which shipsync does not speak")
+                    + ": use tribemade, tybrite or cekat");
             return Optional.empty();
         }
         Platform on = platform.get();
@@ -181,7 +183,8 @@ public class Stores {
                 continue;
             }
             if (store.platformStoreId().isPresent()) {
-                Store other = byPlatformStoreId.putIfAbsent(store.platformStoreId().get().toLowerCase(Locale.ROOT), store);
+                String id = store.platformStoreId().get().toLowerCase(Locale.ROOT);
+                Store other = byPlatformStoreId.putIfAbsent(id, store);
                 if (other != null) {
                     problems.add(store.configKey("platform-store-id") + " is the same as "
                             + other.configKey("platform-store-id") + ": an order.created event must map to one store");
