@@ -33,7 +33,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * <ul>
  *   <li>{@value #STORE}: its fake allows far more than shipsync's own 10 a second, so every request the fake records
  *       is one shipsync meant to send;</li>
- *   <li>{@value #WRONG_KEY_STORE}: the same fake, with a key the fake does not know (401);</li>
+ *   <li>{@value #WRONG_KEY_STORE}: a fake of its own, with a key that fake does not know (401);</li>
  *   <li>{@value #LIMITED_STORE}: a second fake stricter than shipsync (2 updates per 2 s, without
  *       {@code X-RateLimit-*} headers), so only its 429s with {@code Retry-After} hold shipsync back.</li>
  * </ul>
@@ -56,6 +56,7 @@ class CekatStoreTest extends EndToEndTest {
 
     static CekatSandbox cekat;
     static CekatSandbox strictCekat;
+    static CekatSandbox refusingCekat;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {
@@ -65,7 +66,11 @@ class CekatStoreTest extends EndToEndTest {
         cekat = CekatSandbox.builder().port(0).updateLimit(1000, Duration.ofSeconds(1)).build().start();
         cekat.addAccount(KEY);
         store(registry, STORE, cekat, KEY);
-        store(registry, WRONG_KEY_STORE, cekat, UNKNOWN_KEY);
+
+        // a fake of its own: the paused store's probes must not use up faults injected into the first one
+        refusingCekat = CekatSandbox.builder().port(0).build().start();
+        refusingCekat.addAccount(KEY);
+        store(registry, WRONG_KEY_STORE, refusingCekat, UNKNOWN_KEY);
 
         strictCekat = CekatSandbox.builder().port(0).updateLimit(LIMITED_REQUESTS, LIMITED_WINDOW)
                 .withoutRateLimitHeaders().build().start();
@@ -86,6 +91,7 @@ class CekatStoreTest extends EndToEndTest {
     static void stopFakes() {
         cekat.stop();
         strictCekat.stop();
+        refusingCekat.stop();
     }
 
     /** Every test leaves the fake healthy and the working stores' outbox settled, so the next one starts clean. */
@@ -220,7 +226,8 @@ class CekatStoreTest extends EndToEndTest {
 
     @Test
     void pauses_the_store_whose_key_cekat_refuses_and_keeps_its_updates_pending() throws Exception {
-        String order = newCekatOrder("paid");
+        String order = "order_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        refusingCekat.addOrder(KEY, order, "paid");
 
         drop("wrong-key.csv", HEADER + WRONG_KEY_STORE + "," + order + ",processing,,,\n");
 
@@ -231,10 +238,14 @@ class CekatStoreTest extends EndToEndTest {
                     .contains("Invalid API key");
             assertThat(dispatch.path("details").has(STORE)).as("the other store is not paused").isFalse();
         });
+        // the paused store probes the key once per auth-retry-interval: SENDING while a probe is out, PENDING after it
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() ->
-                stateOf(WRONG_KEY_STORE, order).equals("PENDING") && deadLettersOf(WRONG_KEY_STORE, order) == 0);
-        assertThat(putsFor(cekat, order)).isNotEmpty().allSatisfy(put -> assertThat(put.status()).isEqualTo(401));
-        assertThat(cekat.order(order).status()).isEqualTo("paid");
+                List.of("PENDING", "SENDING").contains(stateOf(WRONG_KEY_STORE, order))
+                        && deadLettersOf(WRONG_KEY_STORE, order) == 0);
+        await().atMost(Duration.ofSeconds(3)).until(() -> stateOf(WRONG_KEY_STORE, order).equals("PENDING"));
+        assertThat(putsFor(refusingCekat, order)).isNotEmpty()
+                .allSatisfy(put -> assertThat(put.status()).isEqualTo(401));
+        assertThat(refusingCekat.order(order).status()).isEqualTo("paid");
         assertThat(reportOf("wrong-key")).as("the row is not settled, so its file has no report yet").doesNotExist();
     }
 

@@ -34,7 +34,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * <ul>
  *   <li>{@value #STORE}: its fake allows far more than shipsync's own 10 a second, so every request the fake records
  *       is one shipsync meant to send;</li>
- *   <li>{@value #WRONG_KEY_STORE}: the same fake, with a secret key the fake does not know (401);</li>
+ *   <li>{@value #WRONG_KEY_STORE}: a fake of its own, with a secret key that fake does not know (401);</li>
  *   <li>{@value #LIMITED_STORE}: a second fake stricter than shipsync (2 updates per 2 s, without
  *       {@code X-RateLimit-*} headers), so only its 429s with {@code Retry-After} hold shipsync back.</li>
  * </ul>
@@ -59,6 +59,7 @@ class TybriteStoreTest extends EndToEndTest {
 
     static TybriteSandbox tybrite;
     static TybriteSandbox strictTybrite;
+    static TybriteSandbox refusingTybrite;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {
@@ -68,7 +69,11 @@ class TybriteStoreTest extends EndToEndTest {
         tybrite = TybriteSandbox.builder().port(0).updateLimit(1000, Duration.ofSeconds(1)).build().start();
         tybrite.addAccount(SECRET_KEY, HMAC_SECRET);
         store(registry, STORE, tybrite, SECRET_KEY, HMAC_SECRET);
-        store(registry, WRONG_KEY_STORE, tybrite, UNKNOWN_KEY, HMAC_SECRET);
+
+        // a fake of its own: the paused store's probes must not use up faults injected into the first one
+        refusingTybrite = TybriteSandbox.builder().port(0).build().start();
+        refusingTybrite.addAccount(SECRET_KEY, HMAC_SECRET);
+        store(registry, WRONG_KEY_STORE, refusingTybrite, UNKNOWN_KEY, HMAC_SECRET);
 
         strictTybrite = TybriteSandbox.builder().port(0).updateLimit(LIMITED_REQUESTS, LIMITED_WINDOW)
                 .withoutRateLimitHeaders().build().start();
@@ -91,6 +96,7 @@ class TybriteStoreTest extends EndToEndTest {
     static void stopFakes() {
         tybrite.stop();
         strictTybrite.stop();
+        refusingTybrite.stop();
     }
 
     /** Every test leaves the fake healthy and the working stores' outbox settled, so the next one starts clean. */
@@ -242,7 +248,8 @@ class TybriteStoreTest extends EndToEndTest {
 
     @Test
     void pauses_the_store_whose_key_tybrite_refuses_and_keeps_its_updates_pending() throws Exception {
-        UUID order = newTybriteOrder("pending");
+        UUID order = UUID.randomUUID();
+        refusingTybrite.addOrder(SECRET_KEY, order, "pending");
 
         drop("wrong-key.csv", HEADER + WRONG_KEY_STORE + "," + order + ",processing,,,\n");
 
@@ -253,10 +260,14 @@ class TybriteStoreTest extends EndToEndTest {
                     .contains("Invalid API key");
             assertThat(dispatch.path("details").has(STORE)).as("the other store is not paused").isFalse();
         });
+        // the paused store probes the key once per auth-retry-interval: SENDING while a probe is out, PENDING after it
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() ->
-                stateOf(WRONG_KEY_STORE, order).equals("PENDING") && deadLettersOf(WRONG_KEY_STORE, order) == 0);
-        assertThat(patchesFor(tybrite, order)).isNotEmpty().allSatisfy(patch -> assertThat(patch.status()).isEqualTo(401));
-        assertThat(tybrite.order(order).orderStatus()).isEqualTo("pending");
+                List.of("PENDING", "SENDING").contains(stateOf(WRONG_KEY_STORE, order))
+                        && deadLettersOf(WRONG_KEY_STORE, order) == 0);
+        await().atMost(Duration.ofSeconds(3)).until(() -> stateOf(WRONG_KEY_STORE, order).equals("PENDING"));
+        assertThat(patchesFor(refusingTybrite, order)).isNotEmpty()
+                .allSatisfy(patch -> assertThat(patch.status()).isEqualTo(401));
+        assertThat(refusingTybrite.order(order).orderStatus()).isEqualTo("pending");
         assertThat(reportOf("wrong-key")).as("the row is not settled, so its file has no report yet").doesNotExist();
     }
 
