@@ -5,9 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -19,6 +16,7 @@ import io.shipsync.EndToEndTest;
 import io.shipsync.sandbox.CekatSandbox;
 import io.shipsync.sandbox.Fault;
 import io.shipsync.sandbox.RecordedRequest;
+import io.shipsync.sandbox.RetryAfterCheck;
 
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
@@ -219,7 +217,7 @@ class CekatStoreTest extends EndToEndTest {
             assertThat(strictCekat.notifications(orders.get(i))).isEqualTo(1);
         }
         assertThat(deadLettersOf(LIMITED_STORE, orders.toArray(String[]::new))).isZero();
-        assertRetryAfterHonoured(strictCekat.requests());
+        RetryAfterCheck.assertRetryAfterHonoured(strictCekat.requests(), LIMITED_WINDOW);
     }
 
     // ------------------------------------------------------------------------------------------ 401
@@ -293,34 +291,6 @@ class CekatStoreTest extends EndToEndTest {
         return fake.requests().stream()
                 .filter(r -> r.method().equals("PUT") && r.path().equals("/api/orders/" + order))
                 .toList();
-    }
-
-    /**
-     * Every 429 of the fake's sliding window said {@code Retry-After} = the seconds, rounded up, until the oldest
-     * accepted request of the window leaves it: the next request may not arrive before that.
-     */
-    static void assertRetryAfterHonoured(List<RecordedRequest> requests) {
-        assertThat(requests).as("the stricter fake must have answered 429 at least once")
-                .anySatisfy(r -> assertThat(r.status()).isEqualTo(429));
-        Deque<Instant> accepted = new ArrayDeque<>();
-        for (int i = 0; i < requests.size(); i++) {
-            RecordedRequest request = requests.get(i);
-            while (!accepted.isEmpty() && !accepted.peekFirst().plus(LIMITED_WINDOW).isAfter(request.arrivedAt())) {
-                accepted.pollFirst();
-            }
-            if (request.status() == 429) {
-                Duration untilFree = Duration.between(request.arrivedAt(), accepted.peekFirst().plus(LIMITED_WINDOW));
-                long retryAfter = Math.max(1, untilFree.getSeconds() + (untilFree.getNano() > 0 ? 1 : 0));
-                if (i + 1 < requests.size()) {
-                    assertThat(requests.get(i + 1).arrivedAt())
-                            .as("request after the 429 at %s (Retry-After: %d); requests %s", request.arrivedAt(),
-                                    retryAfter, requests)
-                            .isAfterOrEqualTo(request.arrivedAt().plusSeconds(retryAfter));
-                }
-            } else if (request.status() != RecordedRequest.NO_RESPONSE) {
-                accepted.addLast(request.arrivedAt());
-            }
-        }
     }
 
     private long pendingOf(String store) {

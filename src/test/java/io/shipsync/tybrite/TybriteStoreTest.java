@@ -7,8 +7,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -19,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.shipsync.EndToEndTest;
 import io.shipsync.sandbox.Fault;
 import io.shipsync.sandbox.RecordedRequest;
+import io.shipsync.sandbox.RetryAfterCheck;
 import io.shipsync.sandbox.TybriteSandbox;
 
 import org.awaitility.core.ConditionTimeoutException;
@@ -241,7 +240,7 @@ class TybriteStoreTest extends EndToEndTest {
             assertThat(strictTybrite.notifications(orders.get(i))).isEqualTo(1);
         }
         assertThat(deadLettersOf(LIMITED_STORE, orders.toArray(UUID[]::new))).isZero();
-        assertRetryAfterHonoured(strictTybrite.requests());
+        RetryAfterCheck.assertRetryAfterHonoured(strictTybrite.requests(), LIMITED_WINDOW);
     }
 
     // ------------------------------------------------------------------------------------------ 401
@@ -315,34 +314,6 @@ class TybriteStoreTest extends EndToEndTest {
         return fake.requests().stream()
                 .filter(r -> r.method().equals("PATCH") && r.path().equals("/v1/orders/" + order))
                 .toList();
-    }
-
-    /**
-     * Every 429 of the fake's sliding window said {@code Retry-After} = the seconds, rounded up, until the oldest
-     * accepted request of the window leaves it: the next request may not arrive before that.
-     */
-    static void assertRetryAfterHonoured(List<RecordedRequest> requests) {
-        assertThat(requests).as("the stricter fake must have answered 429 at least once")
-                .anySatisfy(r -> assertThat(r.status()).isEqualTo(429));
-        Deque<Instant> accepted = new ArrayDeque<>();
-        for (int i = 0; i < requests.size(); i++) {
-            RecordedRequest request = requests.get(i);
-            while (!accepted.isEmpty() && !accepted.peekFirst().plus(LIMITED_WINDOW).isAfter(request.arrivedAt())) {
-                accepted.pollFirst();
-            }
-            if (request.status() == 429) {
-                Duration untilFree = Duration.between(request.arrivedAt(), accepted.peekFirst().plus(LIMITED_WINDOW));
-                long retryAfter = Math.max(1, untilFree.getSeconds() + (untilFree.getNano() > 0 ? 1 : 0));
-                if (i + 1 < requests.size()) {
-                    assertThat(requests.get(i + 1).arrivedAt())
-                            .as("request after the 429 at %s (Retry-After: %d); requests %s", request.arrivedAt(),
-                                    retryAfter, requests)
-                            .isAfterOrEqualTo(request.arrivedAt().plusSeconds(retryAfter));
-                }
-            } else if (request.status() != RecordedRequest.NO_RESPONSE) {
-                accepted.addLast(request.arrivedAt());
-            }
-        }
     }
 
     private long pendingOf(String store) {
