@@ -16,6 +16,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
@@ -88,6 +89,7 @@ public final class TybriteSandbox extends JsonApiSandbox<TybriteSandbox> {
     private final Map<String, Account> accountsBySecretKey = new HashMap<>();
     private final Set<String> publishableKeys = new HashSet<>();
     private final Map<UUID, StoredOrder> orders = new HashMap<>();
+    private final List<String> replayedKeys = new ArrayList<>();
     private int ordersAdded;
 
     private TybriteSandbox(Builder builder) {
@@ -169,6 +171,16 @@ public final class TybriteSandbox extends JsonApiSandbox<TybriteSandbox> {
         }
     }
 
+    /**
+     * The {@code Idempotency-Key} of every request answered as a replay ({@code Idempotent-Replayed: true}), in arrival
+     * order: how a test sees that a request sent again carried the first one's key and body.
+     */
+    public List<String> replayedIdempotencyKeys() {
+        synchronized (lock) {
+            return List.copyOf(replayedKeys);
+        }
+    }
+
     // ---------------------------------------------------------------- HTTP
 
     @Override
@@ -237,6 +249,7 @@ public final class TybriteSandbox extends JsonApiSandbox<TybriteSandbox> {
                 return error(422, "idempotency_key_reused",
                         "Idempotency-Key was already used with a different request");
             }
+            replayedKeys.add(idempotencyKey);
             return JsonReply.of(first.status, first.answer.deepCopy()).withHeader("Idempotent-Replayed", "true");
         }
         JsonReply reply = update(now, apiKey, orderId, body);
