@@ -4,19 +4,16 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.shipsync.courier.CourierCatalog;
 import io.shipsync.order.OrderStatus;
-import io.shipsync.platform.AnswerReader;
+import io.shipsync.platform.PlatformHttp;
 import io.shipsync.platform.PlatformAdapter;
 import io.shipsync.platform.PlatformAnswer;
 import io.shipsync.platform.PlatformRequest;
 import io.shipsync.store.Platform;
 
-import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Message;
 import org.springframework.stereotype.Component;
@@ -32,13 +29,11 @@ import org.springframework.stereotype.Component;
 @Component("cekatApi")
 public class CekatApi implements PlatformAdapter {
 
-    private final AnswerReader answers;
-    private final ObjectMapper json;
+    private final PlatformHttp http;
     private final CourierCatalog couriers;
 
-    public CekatApi(AnswerReader answers, ObjectMapper json, CourierCatalog couriers) {
-        this.answers = answers;
-        this.json = json;
+    public CekatApi(PlatformHttp http, CourierCatalog couriers) {
+        this.http = http;
         this.couriers = couriers;
     }
 
@@ -57,35 +52,28 @@ public class CekatApi implements PlatformAdapter {
             couriers.recognise(trackingUrl).ifPresent(known -> body.put("tracking_number", known.awb()));
             body.put("tracking_url", trackingUrl);
         }
-        message.removeHeaders("*");
-        message.setHeader("Accept", "application/json");
-        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        http.newRequest(message);
+        http.jsonBody(message, body);
         message.setHeader("Authorization", "Bearer " + request.store().apiKey());
-        try {
-            message.setBody(json.writeValueAsBytes(body));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a map of strings always serialises", e);
-        }
     }
 
     /** 2xx with {@code success: true} is the order after the change; 403 is a key without write access. */
     @Override
     public PlatformAnswer classifyUpdate(Message message) {
-        JsonNode body = answers.body(message);
-        int status = answers.status(message);
-        PlatformAnswer.Outcome outcome = answers.common(message, body).orElseGet(() -> {
+        JsonNode body = http.body(message);
+        int status = http.status(message);
+        PlatformAnswer.Outcome outcome = http.common(message, body).orElseGet(() -> {
             if (status >= 200 && status < 300) {
                 return body.path("success").asBoolean(false)
                         ? new PlatformAnswer.Applied(fromWire(body.path("data").path("status").asText(null)))
                         : new PlatformAnswer.Failed(status, "answer without Cekat's success envelope");
             }
             if (status == 403) {
-                String error = AnswerReader.errorText(body);
-                return new PlatformAnswer.Unauthorized(status, error.isEmpty() ? "Forbidden" : error);
+                return PlatformHttp.keyMayNotWrite(body, "");
             }
-            return answers.refusal(status, body);
+            return http.refusal(status, body);
         });
-        return new PlatformAnswer(outcome, answers.rateLimit(message));
+        return new PlatformAnswer(outcome, http.rateLimit(message));
     }
 
     /**

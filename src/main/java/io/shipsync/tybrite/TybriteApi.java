@@ -13,20 +13,17 @@ import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.shipsync.courier.CourierCatalog;
 import io.shipsync.order.OrderStatus;
 import io.shipsync.outbox.StatusUpdate;
-import io.shipsync.platform.AnswerReader;
+import io.shipsync.platform.PlatformHttp;
 import io.shipsync.platform.PlatformAdapter;
 import io.shipsync.platform.PlatformAnswer;
 import io.shipsync.platform.PlatformRequest;
 import io.shipsync.store.Platform;
 
-import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Message;
 import org.springframework.stereotype.Component;
@@ -43,14 +40,12 @@ import org.springframework.stereotype.Component;
 @Component("tybriteApi")
 public class TybriteApi implements PlatformAdapter {
 
-    private final AnswerReader answers;
-    private final ObjectMapper json;
+    private final PlatformHttp http;
     private final CourierCatalog couriers;
     private final Clock clock;
 
-    public TybriteApi(AnswerReader answers, ObjectMapper json, CourierCatalog couriers, Clock clock) {
-        this.answers = answers;
-        this.json = json;
+    public TybriteApi(PlatformHttp http, CourierCatalog couriers, Clock clock) {
+        this.http = http;
         this.couriers = couriers;
         this.clock = clock;
     }
@@ -62,16 +57,13 @@ public class TybriteApi implements PlatformAdapter {
 
     @Override
     public void prepareUpdate(Message message, @ExchangeProperty(PlatformRequest.PROPERTY) PlatformRequest request) {
-        byte[] body = body(request.update(), request.status());
+        http.newRequest(message);
+        byte[] body = http.jsonBody(message, body(request.update(), request.status()));
         String timestamp = Long.toString(clock.instant().getEpochSecond());
-        message.removeHeaders("*");
-        message.setHeader("Accept", "application/json");
-        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
         message.setHeader("Authorization", "Bearer " + request.store().apiKey());
         message.setHeader("Idempotency-Key", idempotencyKey(request.update(), request.status()));
         message.setHeader("X-Timestamp", timestamp);
         message.setHeader("X-Signature", signature(request.store().hmacSecret(), timestamp, body));
-        message.setBody(body);
     }
 
     /**
@@ -86,7 +78,7 @@ public class TybriteApi implements PlatformAdapter {
      * shipsync's status in Tybrite's words. The times are when the update joined the outbox (the warehouse's word
      * that it happened), not when it is sent: the body of a try sent again must be the same.
      */
-    byte[] body(StatusUpdate update, OrderStatus status) {
+    Map<String, String> body(StatusUpdate update, OrderStatus status) {
         Map<String, String> body = new LinkedHashMap<>();
         body.put("order_status", wireStatus(status));
         String when = update.createdAt().truncatedTo(ChronoUnit.SECONDS).toString();
@@ -100,11 +92,7 @@ public class TybriteApi implements PlatformAdapter {
         } else if (status == OrderStatus.DELIVERED) {
             body.put("delivered_at", when);
         }
-        try {
-            return json.writeValueAsBytes(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a map of strings always serialises", e);
-        }
+        return body;
     }
 
     static String signature(String secret, String timestamp, byte[] body) {
@@ -124,20 +112,18 @@ public class TybriteApi implements PlatformAdapter {
      */
     @Override
     public PlatformAnswer classifyUpdate(Message message) {
-        JsonNode body = answers.body(message);
-        int status = answers.status(message);
-        PlatformAnswer.Outcome outcome = answers.common(message, body).orElseGet(() -> {
+        JsonNode body = http.body(message);
+        int status = http.status(message);
+        PlatformAnswer.Outcome outcome = http.common(message, body).orElseGet(() -> {
             if (status >= 200 && status < 300) {
                 return new PlatformAnswer.Applied(fromWire(body.path("order_status").asText(null)));
             }
             if (status == 403) {
-                String error = AnswerReader.errorText(body);
-                return new PlatformAnswer.Unauthorized(status, (error.isEmpty() ? "Forbidden" : error)
-                        + "; a publishable key (tybrite_pk_...) cannot update orders");
+                return PlatformHttp.keyMayNotWrite(body, "; a publishable key (tybrite_pk_...) cannot update orders");
             }
-            return answers.refusal(status, body);
+            return http.refusal(status, body);
         });
-        return new PlatformAnswer(outcome, answers.rateLimit(message));
+        return new PlatformAnswer(outcome, http.rateLimit(message));
     }
 
     private static String wireStatus(OrderStatus status) {

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -17,9 +18,12 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.springframework.stereotype.Component;
 
-/** What every platform's HTTP answer has: a status code, a JSON body, and rate-limit headers. */
+/**
+ * What the platforms' HTTP calls share: a request of JSON with nothing of the exchange's own headers, and an answer
+ * with a status code, a JSON body and rate-limit headers.
+ */
 @Component
-public class AnswerReader {
+public class PlatformHttp {
 
     /** When a 429 says nothing of when to come back: a minute, the window every documented limit uses. */
     static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(60);
@@ -27,9 +31,31 @@ public class AnswerReader {
     private final ObjectMapper json;
     private final Clock clock;
 
-    public AnswerReader(ObjectMapper json, Clock clock) {
+    public PlatformHttp(ObjectMapper json, Clock clock) {
         this.json = json;
         this.clock = clock;
+    }
+
+    /**
+     * Starts a request on the message: the exchange's own headers are removed, so none of them can leak to the
+     * platform, and JSON is asked for.
+     */
+    public void newRequest(Message message) {
+        message.removeHeaders("*");
+        message.setHeader("Accept", "application/json");
+    }
+
+    /** A JSON object of strings as the request body; its bytes, for a signature over them. */
+    public byte[] jsonBody(Message message, Map<String, String> fields) {
+        byte[] body;
+        try {
+            body = json.writeValueAsBytes(fields);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a map of strings always serialises", e);
+        }
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        message.setBody(body);
+        return body;
     }
 
     public int status(Message message) {
@@ -114,6 +140,12 @@ public class AnswerReader {
             return Optional.of(new PlatformAnswer.Failed(status, error.isEmpty() ? "no error text" : error));
         }
         return Optional.empty();
+    }
+
+    /** A 403 from a platform whose 403 means the key may not write: a credential problem, as a 401 is. */
+    public static PlatformAnswer.Outcome keyMayNotWrite(JsonNode body, String hint) {
+        String error = errorText(body);
+        return new PlatformAnswer.Unauthorized(403, (error.isEmpty() ? "Forbidden" : error) + hint);
     }
 
     /** A 4xx refusal, read only when the platform said why: without its error text it is not the platform speaking. */
