@@ -39,6 +39,14 @@ public final class ForkedService implements AutoCloseable {
         return start(name, List.of("-Xmx" + maxHeap), arguments);
     }
 
+    /** As {@link #startForBenchmark(String, String, List)}, with further JVM options (e.g. {@code -Xlog:gc:file=...}). */
+    public static ForkedService startForBenchmark(String name, String maxHeap, List<String> jvmOptions,
+            List<String> arguments) throws IOException {
+        var options = new ArrayList<>(List.of("-Xmx" + maxHeap));
+        options.addAll(jvmOptions);
+        return start(name, options, arguments);
+    }
+
     private static ForkedService start(String name, List<String> jvmOptions, List<String> arguments) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         var command = new ArrayList<>(List.of(java));

@@ -143,6 +143,50 @@ final class BenchSupport {
         }
     }
 
+    /** JVM options that log every collection to {@code file}, for {@link #peakHeapMb}. */
+    static List<String> gcLogOptions(Path file) {
+        return List.of("-Xlog:gc:file=" + file.toAbsolutePath());
+    }
+
+    private static final java.util.regex.Pattern GC_HEAP =
+            java.util.regex.Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
+
+    /**
+     * The most heap in use that a {@code -Xlog:gc} log shows: the occupancy right before each collection (heap use
+     * peaks just before one), so a peak between the last collection and the end is not seen; -1 when none logged.
+     */
+    static long peakHeapMb(Path gcLog) throws IOException {
+        if (!Files.exists(gcLog)) {
+            return -1;
+        }
+        long peak = -1;
+        for (String line : Files.readAllLines(gcLog, StandardCharsets.UTF_8)) {
+            var heap = GC_HEAP.matcher(line);
+            while (heap.find()) {
+                peak = Math.max(peak, Long.parseLong(heap.group(1)));
+            }
+        }
+        return peak;
+    }
+
+    /** How many collections a {@code -Xlog:gc} log shows, and the time they paused the service, in ms. */
+    static double[] gcPauses(Path gcLog) throws IOException {
+        if (!Files.exists(gcLog)) {
+            return new double[] {0, 0};
+        }
+        var pause = java.util.regex.Pattern.compile("M\\) (\\d+\\.\\d+)ms");
+        double count = 0;
+        double ms = 0;
+        for (String line : Files.readAllLines(gcLog, StandardCharsets.UTF_8)) {
+            var match = pause.matcher(line);
+            if (match.find()) {
+                count++;
+                ms += Double.parseDouble(match.group(1));
+            }
+        }
+        return new double[] {count, ms};
+    }
+
     static double mb(long kb) {
         return kb < 0 ? -1 : kb / 1024.0;
     }
