@@ -73,7 +73,7 @@ public class CekatApi implements PlatformAdapter {
             }
             return http.refusal(status, body);
         });
-        return new PlatformAnswer(outcome, http.rateLimit(message));
+        return http.answer(message, outcome);
     }
 
     /**

@@ -22,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Whether requests of one kind may go to a platform account now. The Throttle EIP keeps shipsync's own pace; the gate
@@ -50,12 +51,14 @@ public class DispatchGate {
     private static final Logger log = LoggerFactory.getLogger(DispatchGate.class);
 
     private final JdbcClient jdbc;
+    private final TransactionTemplate transaction;
     private final Clock clock;
     private final Map<String, Closed> gates = new ConcurrentHashMap<>();
     private final Map<String, Deque<Instant>> answered = new ConcurrentHashMap<>();
 
-    public DispatchGate(JdbcClient jdbc, Clock clock) {
+    public DispatchGate(JdbcClient jdbc, TransactionTemplate transaction, Clock clock) {
         this.jdbc = jdbc;
+        this.transaction = transaction;
         this.clock = clock;
         // a restart may come with a corrected key: try it again at once instead of trusting an old 401, and so do the
         // updates that waited for the key
@@ -89,16 +92,19 @@ public class DispatchGate {
         return until.isAfter(now) ? Optional.of(until) : Optional.empty();
     }
 
-    /** A request of this kind got its answer, or failed, now: it counts in the platform's window until then. */
-    public void answered(Store store, Budget budget) {
-        Instant now = clock.instant();
+    /** A request of this kind got its answer, or failed, at {@code at}: it counts in the platform's window until then. */
+    public void answered(Store store, Budget budget, Instant at) {
         String key = key(store.name(), budget);
-        remember(store, budget, now);
-        jdbc.sql("INSERT INTO request_window (budget_key, answered_at) VALUES (:key, :at)")
-                .param("key", key).param("at", now.atOffset(ZoneOffset.UTC)).update();
-        jdbc.sql("DELETE FROM request_window WHERE budget_key = :key AND answered_at < :since")
-                .param("key", key).param("since", now.minus(limit(store, budget).period()).atOffset(ZoneOffset.UTC))
-                .update();
+        remember(store, budget, at);
+        // one commit for both: with many stores each commit counts (H2 writes every commit at once)
+        transaction.executeWithoutResult(tx -> {
+            jdbc.sql("INSERT INTO request_window (budget_key, answered_at) VALUES (:key, :at)")
+                    .param("key", key).param("at", at.atOffset(ZoneOffset.UTC)).update();
+            jdbc.sql("DELETE FROM request_window WHERE budget_key = :key AND answered_at < :since")
+                    .param("key", key)
+                    .param("since", at.minus(limit(store, budget).period()).atOffset(ZoneOffset.UTC))
+                    .update();
+        });
     }
 
     private void remember(Store store, Budget budget, Instant at) {
@@ -179,7 +185,7 @@ public class DispatchGate {
 
     /** Counts the answer in the window and applies what it says about the rate limit. */
     public void observe(Store store, Budget budget, PlatformAnswer answer) {
-        answered(store, budget);
+        answered(store, budget, answer.answeredAt());
         String storeKey = store.name();
         if (answer.outcome() instanceof PlatformAnswer.RateLimited limited) {
             close(storeKey, budget, limited.retryAt(), false, "the platform answered 429 Rate limit exceeded");

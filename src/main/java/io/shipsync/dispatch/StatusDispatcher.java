@@ -132,8 +132,10 @@ public class StatusDispatcher {
     public void onOrderRead(Exchange exchange, @ExchangeProperty(ANSWER) PlatformAnswer answer) {
         StatusUpdate update = update(exchange);
         Store store = store(update);
-        gate.observe(store, Budget.ORDER_READS, answer);
         Outcome outcome = answer.outcome();
+        if (!(outcome instanceof PlatformAnswer.OrderRead)) {
+            gate.observe(store, Budget.ORDER_READS, answer);
+        }
         if (outcome instanceof PlatformAnswer.Failed || outcome instanceof PlatformAnswer.NotSent) {
             failedAttempt(exchange, update, update.state(), describe(store, outcome) + " when shipsync read the order");
             return;
@@ -142,7 +144,9 @@ public class StatusDispatcher {
         if (outcome instanceof PlatformAnswer.OrderRead read) {
             boolean verifiedApplied = update.state() == UpdateState.SENDING && read.status() == update.sendingStatus();
             boolean verifiedNotApplied = update.state() == UpdateState.SENDING && !verifiedApplied;
+            // the answer's place in the rate-limit window is committed with what it told: one commit per answer
             transaction.executeWithoutResult(tx -> {
+                gate.observe(store, Budget.ORDER_READS, answer);
                 knownOrders.remember(store.name(), update.orderId(), read.status(), read.trackingUrl(),
                         KnownOrders.Source.PLATFORM);
                 if (verifiedApplied) {
@@ -174,8 +178,10 @@ public class StatusDispatcher {
         StatusUpdate update = update(exchange);
         Store store = store(update);
         OrderStatus sent = exchange.getProperty(PlatformRequest.PROPERTY, PlatformRequest.class).status();
-        gate.observe(store, Budget.STATUS_UPDATES, answer);
         Outcome outcome = answer.outcome();
+        if (!(outcome instanceof PlatformAnswer.Applied)) {
+            gate.observe(store, Budget.STATUS_UPDATES, answer);
+        }
         if (outcome instanceof PlatformAnswer.NotSent) {
             failedAttempt(exchange, update, UpdateState.PENDING, describe(store, outcome));
             return;
@@ -187,7 +193,7 @@ public class StatusDispatcher {
         }
         circuit.answered(store.name());
         if (outcome instanceof PlatformAnswer.Applied applied) {
-            onApplied(exchange, update, store, sent, applied);
+            onApplied(exchange, update, store, sent, answer, applied);
         } else if (outcome instanceof PlatformAnswer.RateLimited || outcome instanceof PlatformAnswer.Unauthorized) {
             outbox.backToPending(update.id());
             onRefusalOrWait(exchange, update, store, outcome);
@@ -197,11 +203,12 @@ public class StatusDispatcher {
     }
 
     private void onApplied(Exchange exchange, StatusUpdate update, Store store, OrderStatus sent,
-            PlatformAnswer.Applied applied) {
+            PlatformAnswer answer, PlatformAnswer.Applied applied) {
         OrderStatus now = applied.orderNow().orElse(sent);
         if (now != sent) {
             // the platform answered with the order in another status than the one sent: act on what it says
             transaction.executeWithoutResult(tx -> {
+                gate.observe(store, Budget.STATUS_UPDATES, answer);
                 knownOrders.remember(store.name(), update.orderId(), now, null, KnownOrders.Source.PLATFORM);
                 outbox.backToPending(update.id());
             });
@@ -209,9 +216,11 @@ public class StatusDispatcher {
             decideNext(exchange);
             return;
         }
-        // the answer is recorded first, in one commit of its own; what follows from it can fail without undoing it
+        // the answer is recorded first, in one commit of its own with its place in the rate-limit window; what
+        // follows from it can fail without undoing it
         boolean reachedTarget = sent == update.targetStatus();
         transaction.executeWithoutResult(tx -> {
+            gate.observe(store, Budget.STATUS_UPDATES, answer);
             knownOrders.remember(store.name(), update.orderId(), sent,
                     sent == OrderStatus.DISPATCHED ? update.trackingUrl() : null, KnownOrders.Source.UPDATE);
             if (reachedTarget) {
@@ -267,10 +276,11 @@ public class StatusDispatcher {
         StatusUpdate update = update(exchange);
         Store store = store(update);
         PlatformRequest request = exchange.getProperty(PlatformRequest.PROPERTY, PlatformRequest.class);
-        Outcome outcome = PlatformAnswer.ofConnectionFailure(failure).outcome();
+        PlatformAnswer answer = PlatformAnswer.ofConnectionFailure(failure, clock.instant());
+        Outcome outcome = answer.outcome();
         // a failed read changes nothing; a status request that may have gone out stays SENDING, to be verified
         boolean wasRead = request.isOrderRead();
-        gate.answered(store, wasRead ? Budget.ORDER_READS : Budget.STATUS_UPDATES);
+        gate.answered(store, wasRead ? Budget.ORDER_READS : Budget.STATUS_UPDATES, answer.answeredAt());
         UpdateState state = wasRead ? update.state()
                 : outcome instanceof PlatformAnswer.NotSent ? UpdateState.PENDING : UpdateState.SENDING;
         failedAttempt(exchange, update, state, describe(store, outcome));

@@ -11,13 +11,11 @@ import io.shipsync.order.OrderStatus;
  * A platform's answer to one request, as the spine's outcomes: each adapter classifies its platform's codes and
  * bodies into these, so the dispatch decisions are the same for every platform.
  *
- * @param rateLimit the platform's {@code X-RateLimit-*} headers, when the answer had them
+ * @param rateLimit  the platform's {@code X-RateLimit-*} headers, when the answer had them
+ * @param answeredAt when the answer came (or the request failed): the request reached the platform before this, so
+ *                   the rate-limit window counts it from here, however long recording the answer then takes
  */
-public record PlatformAnswer(Outcome outcome, Optional<RateLimit> rateLimit) {
-
-    public PlatformAnswer(Outcome outcome) {
-        this(outcome, Optional.empty());
-    }
+public record PlatformAnswer(Outcome outcome, Optional<RateLimit> rateLimit, Instant answeredAt) {
 
     /**
      * @param remaining requests left in the current window
@@ -63,10 +61,10 @@ public record PlatformAnswer(Outcome outcome, Optional<RateLimit> rateLimit) {
     }
 
     /** A request that got no HTTP answer: never sent when the connection could not be made, else maybe applied. */
-    public static PlatformAnswer ofConnectionFailure(Exception failure) {
+    public static PlatformAnswer ofConnectionFailure(Exception failure, Instant at) {
         String message = failure.getMessage();
         String error = failure.getClass().getSimpleName() + (message == null ? "" : " (" + message + ")");
         boolean neverSent = failure instanceof ConnectException || failure instanceof UnknownHostException;
-        return new PlatformAnswer(neverSent ? new NotSent(error) : new Failed(0, error));
+        return new PlatformAnswer(neverSent ? new NotSent(error) : new Failed(0, error), Optional.empty(), at);
     }
 }

@@ -89,6 +89,11 @@ public class PlatformHttp {
         return body.path("message").asText("");
     }
 
+    /** The answer with its outcome, its rate-limit headers, and the time it came: now, as it is classified. */
+    public PlatformAnswer answer(Message message, PlatformAnswer.Outcome outcome) {
+        return new PlatformAnswer(outcome, rateLimit(message), clock.instant());
+    }
+
     /** {@code X-RateLimit-Remaining} and {@code X-RateLimit-Reset}, when both came. */
     public Optional<PlatformAnswer.RateLimit> rateLimit(Message message) {
         Long remaining = message.getHeader("X-RateLimit-Remaining", Long.class);

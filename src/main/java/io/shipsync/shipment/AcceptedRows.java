@@ -106,11 +106,9 @@ public class AcceptedRows {
                     "unchanged", "Same order and status as line " + first + " of this file; sent once."));
         }
         files.addSkippedRows(fileId, repeats);
-        jdbc.batchUpdate("DELETE FROM accepted_row WHERE file_id = ? AND line = ?", updates, updates.size(),
-                (ps, update) -> {
-                    ps.setLong(1, fileId);
-                    ps.setLong(2, update.sourceLine());
-                });
+        // the batch holds the store's lowest waiting lines of the file, so this range holds exactly the batch's rows
+        jdbc.update("DELETE FROM accepted_row WHERE store_key = ? AND file_id = ? AND line BETWEEN ? AND ?", store,
+                fileId, updates.get(0).sourceLine(), updates.get(updates.size() - 1).sourceLine());
     }
 
     private record Row(long fileId, NewUpdate update) {

@@ -52,10 +52,9 @@ public class TribeMadeApi implements PlatformAdapter {
     @Override
     public PlatformAnswer classifyUpdate(Message message) {
         JsonNode body = http.body(message);
-        return new PlatformAnswer(http.common(message, body)
+        return http.answer(message, http.common(message, body)
                 .orElseGet(() -> success(message) ? new PlatformAnswer.Applied(Optional.empty())
-                        : refusal(message, body)),
-                http.rateLimit(message));
+                        : refusal(message, body)));
     }
 
     @Override
@@ -67,7 +66,7 @@ public class TribeMadeApi implements PlatformAdapter {
     @Override
     public PlatformAnswer classifyRead(Message message) {
         JsonNode body = http.body(message);
-        return new PlatformAnswer(http.common(message, body).orElseGet(() -> {
+        return http.answer(message, http.common(message, body).orElseGet(() -> {
             if (!success(message)) {
                 return refusal(message, body);
             }
@@ -76,7 +75,7 @@ public class TribeMadeApi implements PlatformAdapter {
                             body.path("tracking_url").asText(null)))
                     .orElseGet(() -> new PlatformAnswer.Failed(http.status(message),
                             "the order answer had no known status: " + body.path("status")));
-        }), http.rateLimit(message));
+        }));
     }
 
     private boolean success(Message message) {

@@ -123,7 +123,7 @@ public class TybriteApi implements PlatformAdapter {
             }
             return http.refusal(status, body);
         });
-        return new PlatformAnswer(outcome, http.rateLimit(message));
+        return http.answer(message, outcome);
     }
 
     private static String wireStatus(OrderStatus status) {

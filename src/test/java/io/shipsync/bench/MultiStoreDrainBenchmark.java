@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Benchmark, not a timed test: 50 TribeMade stores ({@code shipsync.stores.s01..s50}, each its own API key and
- * platform store id), each limited to {@value #LIMIT} status updates per {@value #PERIOD_SECONDS} s by shipsync and by
+ * platform store id), each limited to {@value #LIMIT} status updates per 2 s (or {@code -Dshipsync.bench.period-seconds}) by shipsync and by
  * its platform alike, drain a backlog of {@value #PER_STORE} updates each (10,000 in one file with a {@code store}
  * column, rows interleaved by store) from one service in its own JVM. The platform is {@value #SANDBOXES} sandboxes of
  * 10 stores each, counting per key as TribeMade does.
@@ -69,7 +69,8 @@ class MultiStoreDrainBenchmark extends ForkedServiceTest {
     private static final int PER_STORE = 200;
     private static final int LIMIT = 20;
     private static final int READS = 100;
-    private static final int PERIOD_SECONDS = 2;
+    /** The stores' period; -Dshipsync.bench.period-seconds=10 gives the same stores a fifth of the load. */
+    private static final int PERIOD_SECONDS = Integer.getInteger("shipsync.bench.period-seconds", 2);
     private static final Duration PERIOD = Duration.ofSeconds(PERIOD_SECONDS);
     private static final String FILE = "multi-store-" + STORES + "x" + PER_STORE + ".csv";
     private static final double TARGET_FRACTION = 0.98;

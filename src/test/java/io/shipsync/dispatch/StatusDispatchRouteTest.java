@@ -20,6 +20,8 @@ import io.shipsync.EndToEndTest;
 import io.shipsync.sandbox.Fault;
 import io.shipsync.sandbox.RecordedRequest;
 
+import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -41,6 +43,9 @@ class StatusDispatchRouteTest extends EndToEndTest {
 
     @Autowired
     private DataSource dataSource;
+
+    @Autowired
+    private CamelContext camel;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {
@@ -68,6 +73,23 @@ class StatusDispatchRouteTest extends EndToEndTest {
     }
 
     // ------------------------------------------------------------------------------------------ rate
+
+    @Test
+    void every_order_goes_through_one_http_endpoint_per_api_root_and_method() throws IOException {
+        List<UUID> orders = IntStream.range(0, 12).mapToObj(i -> newOrder("started")).toList();
+        StringBuilder csv = new StringBuilder(HEADER);
+        orders.forEach(order -> csv.append(order).append(",processing,\n"));
+
+        drop("endpoints.csv", csv.toString());
+        awaitReport("endpoints");
+
+        // an endpoint URI per order would make an endpoint, with its HTTP client, per order: memory and CPU
+        assertThat(camel.getEndpoints()).extracting(Endpoint::getEndpointUri)
+                .filteredOn(uri -> uri.startsWith("http"))
+                .containsExactlyInAnyOrder(
+                        platform.baseUrl() + "?httpMethod=GET&throwExceptionOnFailure=false",
+                        platform.baseUrl() + "?httpMethod=PUT&throwExceptionOnFailure=false");
+    }
 
     @Test
     void sends_status_updates_no_faster_than_the_configured_rate() throws IOException {
