@@ -91,6 +91,80 @@ public final class DispatchDecision {
                         + "; nothing sent.");
     }
 
+    /** What a request that failed without a usable answer (5xx, a timeout, a dropped connection) means. */
+    public sealed interface AfterFailure {
+    }
+
+    /** The platform is down (the circuit opened): the update waits for it without spending an attempt. */
+    public record WaitForPlatform() implements AfterFailure {
+    }
+
+    /** Try again later, this attempt counted; {@code state} says whether the last request's outcome is known. */
+    public record Retry(UpdateState state, int attempts) implements AfterFailure {
+    }
+
+    /**
+     * Give up, but only once the last request is known not to have arrived: the order is read first (or, without
+     * order reads, the same request sent once more), {@code now} or after a backoff when such a check failed already.
+     */
+    public record VerifyThenGiveUp(int attempts, String reason, boolean now) implements AfterFailure {
+    }
+
+    /** A dead letter, with the reason a person reads. */
+    public record GiveUp(int attempts, String reason) implements AfterFailure {
+    }
+
+    /**
+     * @param maxAttempts an update's own failed attempts before it gives up
+     * @param giveUpAfter an update failing again when older than this gives up
+     */
+    public record Patience(int maxAttempts, Duration giveUpAfter) {
+    }
+
+    /**
+     * A failed attempt of an update: a platform that is down is not the update's fault; otherwise the failure is
+     * counted, retried, and after {@code max-attempts} or {@code give-up-after} given up, but never while the last
+     * request may have been applied.
+     *
+     * @param state        the update's state after the failure: SENDING when the request may have been applied
+     * @param platformDown whether this failure opened (or found open) the store's outage circuit
+     */
+    public static AfterFailure afterFailure(StatusUpdate update, UpdateState state, String error,
+            boolean platformDown, Platform platform, Instant now, Patience patience) {
+        if (platformDown) {
+            return new WaitForPlatform();
+        }
+        int attempts = update.attempts() + 1;
+        Optional<String> givingUp = giveUpReason(update, attempts, error, now, patience);
+        if (givingUp.isEmpty()) {
+            return new Retry(state, attempts);
+        }
+        if (state != UpdateState.SENDING) {
+            return new GiveUp(attempts, givingUp.get());
+        }
+        if (platform.readsOrders() || update.giveUpReason() == null) {
+            return new VerifyThenGiveUp(attempts, givingUp.get(), update.giveUpReason() == null);
+        }
+        // sent once more after giving up, and that failed too: nothing can tell whether it arrived
+        return new GiveUp(attempts, update.giveUpReason() + " Whether its last request reached "
+                + platform.displayName() + " is not known (it documents no order read): check the order there "
+                + "before replaying.");
+    }
+
+    private static Optional<String> giveUpReason(StatusUpdate update, int attempts, String lastError, Instant now,
+            Patience patience) {
+        if (attempts >= patience.maxAttempts()) {
+            return Optional.of("Gave up after " + attempts + " failed attempts; last: " + lastError + ".");
+        }
+        Duration age = Duration.between(update.createdAt(), now);
+        if (age.compareTo(patience.giveUpAfter()) >= 0) {
+            return Optional.of("Gave up: still failing " + RetryPolicy.readable(age) + " after it was queued "
+                    + "(shipsync.status-updates.give-up-after: " + RetryPolicy.readable(patience.giveUpAfter())
+                    + "), after " + attempts + " failed attempts; last: " + lastError + ".");
+        }
+        return Optional.empty();
+    }
+
     /** The report's words for an applied update; {@code steps} are the statuses sent, comma separated. */
     static String appliedDetail(String platform, OrderStatus status, String steps) {
         String inSteps = steps.contains(",") ? ", step by step: " + steps.replace(",", ", ") : "";

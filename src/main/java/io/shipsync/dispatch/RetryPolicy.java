@@ -19,10 +19,6 @@ public class RetryPolicy {
         this.clock = clock;
     }
 
-    public boolean exhausted(int attempts) {
-        return attempts >= properties.maxAttempts();
-    }
-
     /** When to try again after the given number of failed attempts: half to all of the doubled delay. */
     public Instant nextAttemptAfter(int attempts) {
         long base = properties.retryDelay().toMillis();

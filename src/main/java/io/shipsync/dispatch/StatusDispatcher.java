@@ -4,9 +4,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 
 import io.shipsync.courier.TrackedShipments;
+import io.shipsync.dispatch.DispatchDecision.AfterFailure;
 import io.shipsync.dispatch.DispatchDecision.NextStep;
 import io.shipsync.dispatch.DispatchGate.Budget;
 import io.shipsync.dispatch.PlatformCircuit.Wait;
@@ -334,51 +334,25 @@ public class StatusDispatcher {
         exchange.setProperty(PlatformRequest.PROPERTY, new PlatformRequest(store, update, status));
     }
 
-    /**
-     * A request failed without a usable answer. When requests for different orders keep failing, the platform is
-     * down: the update waits for it without spending an attempt. Otherwise the failure is the update's own: counted,
-     * retried later, and after {@code max-attempts} or {@code give-up-after} a dead letter, but only once the outcome
-     * of its last request is known: an update left {@code SENDING} is verified with a read first, or, where the
-     * platform has no reads, sent once more (a request its platform applies at most once).
-     */
+    /** A request failed without a usable answer: what that means is {@link DispatchDecision#afterFailure}'s. */
     private void failedAttempt(Exchange exchange, StatusUpdate update, UpdateState state, String error) {
         exchange.removeProperty(PlatformRequest.PROPERTY);
         Store store = store(update);
-        if (circuit.failed(store.name(), store.platform().displayName(), update.orderId(), error)) {
+        boolean platformDown = circuit.failed(store.name(), store.platform().displayName(), update.orderId(), error);
+        AfterFailure next = DispatchDecision.afterFailure(update, state, error, platformDown, store.platform(),
+                clock.instant(), new DispatchDecision.Patience(properties.maxAttempts(), properties.giveUpAfter()));
+        if (next instanceof DispatchDecision.WaitForPlatform) {
             outbox.retryLater(update.id(), state, update.attempts(), clock.instant(), error);
-            return;
+        } else if (next instanceof DispatchDecision.Retry retry) {
+            outbox.retryLater(update.id(), retry.state(), retry.attempts(), retries.nextAttemptAfter(retry.attempts()),
+                    error);
+        } else if (next instanceof DispatchDecision.VerifyThenGiveUp verify) {
+            Instant at = verify.now() ? clock.instant() : retries.nextAttemptAfter(verify.attempts());
+            outbox.giveUpAfterReading(update.id(), verify.attempts(), error, verify.reason(), at);
+        } else if (next instanceof DispatchDecision.GiveUp giveUp) {
+            outbox.recordAttempt(update.id(), giveUp.attempts(), error);
+            throw new UpdateFailedException(giveUp.reason(), error);
         }
-        int attempts = update.attempts() + 1;
-        Optional<String> givingUp = giveUpReason(update, attempts, error);
-        if (givingUp.isEmpty()) {
-            outbox.retryLater(update.id(), state, attempts, retries.nextAttemptAfter(attempts), error);
-        } else if (state == UpdateState.SENDING && (store.platform().readsOrders() || update.giveUpReason() == null)) {
-            // verify at once; a verification that keeps failing backs off like any attempt
-            Instant verifyAt = update.giveUpReason() == null ? clock.instant() : retries.nextAttemptAfter(attempts);
-            outbox.giveUpAfterReading(update.id(), attempts, error, givingUp.get(), verifyAt);
-        } else if (state == UpdateState.SENDING) {
-            outbox.recordAttempt(update.id(), attempts, error);
-            throw new UpdateFailedException(update.giveUpReason() + " Whether its last request reached "
-                    + store.platform().displayName() + " is not known (it documents no order read): check the order "
-                    + "there before replaying.", error);
-        } else {
-            outbox.recordAttempt(update.id(), attempts, error);
-            throw new UpdateFailedException(givingUp.get(), error);
-        }
-    }
-
-    /** Why an update whose own attempts failed this often is given up, if it is. */
-    private Optional<String> giveUpReason(StatusUpdate update, int attempts, String lastError) {
-        if (retries.exhausted(attempts)) {
-            return Optional.of("Gave up after " + attempts + " failed attempts; last: " + lastError + ".");
-        }
-        Duration age = Duration.between(update.createdAt(), clock.instant());
-        if (age.compareTo(properties.giveUpAfter()) >= 0) {
-            return Optional.of("Gave up: still failing " + RetryPolicy.readable(age) + " after it was queued "
-                    + "(shipsync.status-updates.give-up-after: " + RetryPolicy.readable(properties.giveUpAfter())
-                    + "), after " + attempts + " failed attempts; last: " + lastError + ".");
-        }
-        return Optional.empty();
     }
 
     private StatusUpdate update(Exchange exchange) {

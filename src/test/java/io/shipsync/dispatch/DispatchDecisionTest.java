@@ -19,7 +19,7 @@ import io.shipsync.store.Platform;
 
 import org.junit.jupiter.api.Test;
 
-/** The dispatch decision as a plain function: no Camel, no database. */
+/** The dispatch decisions as plain functions: no Camel, no database. */
 class DispatchDecisionTest {
 
     private static final Instant NOW = Instant.parse("2026-11-29T12:00:00Z");
@@ -81,6 +81,70 @@ class DispatchDecisionTest {
                 UpdateState.PENDING, null, null, 1, NOW.plusSeconds(5), null, NOW, null);
 
         assertThat(next(later, Optional.empty(), Platform.CEKAT)).isInstanceOf(DispatchDecision.Nothing.class);
+    }
+
+    private static final DispatchDecision.Patience PATIENCE = new DispatchDecision.Patience(3, Duration.ofHours(24));
+
+    @Test
+    void a_failure_while_the_platform_is_down_spends_no_attempt() {
+        assertThat(afterFailure(update(OrderStatus.PROCESSING, null), UpdateState.PENDING, true, Platform.TRIBEMADE))
+                .isInstanceOf(DispatchDecision.WaitForPlatform.class);
+    }
+
+    @Test
+    void an_update_s_own_failure_is_counted_and_retried_until_max_attempts() {
+        assertThat(afterFailure(withAttempts(1, UpdateState.PENDING, null), UpdateState.PENDING, false,
+                Platform.CEKAT)).isEqualTo(new DispatchDecision.Retry(UpdateState.PENDING, 2));
+        assertThat(afterFailure(withAttempts(2, UpdateState.PENDING, null), UpdateState.PENDING, false,
+                Platform.CEKAT)).isEqualTo(new DispatchDecision.GiveUp(3,
+                        "Gave up after 3 failed attempts; last: HTTP 502."));
+    }
+
+    @Test
+    void an_update_failing_again_after_give_up_after_gives_up_whatever_its_attempts() {
+        StatusUpdate old = new StatusUpdate(1, "s", "o", OrderStatus.PROCESSING, null, "csv", null, null, null,
+                UpdateState.PENDING, null, null, 0, NOW, null, NOW.minus(Duration.ofHours(25)), null);
+
+        assertThat(afterFailure(old, UpdateState.PENDING, false, Platform.TRIBEMADE))
+                .isInstanceOf(DispatchDecision.GiveUp.class)
+                .extracting(step -> ((DispatchDecision.GiveUp) step).reason()).asString()
+                .startsWith("Gave up: still failing 25h after it was queued (shipsync.status-updates.give-up-after: 24h)");
+    }
+
+    @Test
+    void a_request_that_may_have_arrived_is_checked_before_its_update_gives_up() {
+        StatusUpdate sending = withAttempts(2, UpdateState.SENDING, null);
+
+        assertThat(afterFailure(sending, UpdateState.SENDING, false, Platform.TRIBEMADE))
+                .isEqualTo(new DispatchDecision.VerifyThenGiveUp(3, "Gave up after 3 failed attempts; last: HTTP 502.",
+                        true));
+        assertThat(afterFailure(sending, UpdateState.SENDING, false, Platform.TYBRITE))
+                .isInstanceOf(DispatchDecision.VerifyThenGiveUp.class);
+    }
+
+    @Test
+    void without_order_reads_a_check_that_fails_too_gives_up_saying_the_outcome_is_unknown() {
+        StatusUpdate checkedOnce = withAttempts(3, UpdateState.SENDING, "Gave up after 3 failed attempts.");
+
+        assertThat(afterFailure(checkedOnce, UpdateState.SENDING, false, Platform.CEKAT))
+                .isEqualTo(new DispatchDecision.GiveUp(4, "Gave up after 3 failed attempts. Whether its last request "
+                        + "reached Cekat is not known (it documents no order read): check the order there before "
+                        + "replaying."));
+        // TribeMade reads again, later, however often the read fails
+        assertThat(afterFailure(checkedOnce, UpdateState.SENDING, false, Platform.TRIBEMADE))
+                .isEqualTo(new DispatchDecision.VerifyThenGiveUp(4, "Gave up after 4 failed attempts; last: HTTP 502.",
+                        false));
+    }
+
+    private static DispatchDecision.AfterFailure afterFailure(StatusUpdate update, UpdateState state,
+            boolean platformDown, Platform platform) {
+        return DispatchDecision.afterFailure(update, state, "HTTP 502", platformDown, platform, NOW, PATIENCE);
+    }
+
+    private static StatusUpdate withAttempts(int attempts, UpdateState state, String giveUpReason) {
+        return new StatusUpdate(1, "s", "o", OrderStatus.PROCESSING, null, "csv", null, null, null, state,
+                state == UpdateState.SENDING ? OrderStatus.PROCESSING : null, null, attempts, NOW, null, NOW,
+                giveUpReason);
     }
 
     private static NextStep next(StatusUpdate update, Optional<KnownOrder> known, Platform platform) {
