@@ -19,8 +19,8 @@ import org.springframework.validation.annotation.Validated;
  * @param baseUrl    the platform API root
  * @param apiKey     sent as {@code X-API-Key}; never logged
  * @param orderReads the rate limit of {@code GET /api/orders/{id}}, used to verify an order's status
- * @param platformStoreId the store's id in the platform's {@code order.created} events; when set, events of other
- *                   stores are refused; when empty, events of any store are taken
+ * @param platformStoreId the store's id in the platform's {@code order.created} events; when empty, the store takes
+ *                   the events no other TribeMade store claims
  */
 @Validated
 @ConfigurationProperties("shipsync.tribemade")
