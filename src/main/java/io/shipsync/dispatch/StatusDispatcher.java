@@ -213,6 +213,11 @@ public class StatusDispatcher {
                 outbox.backToPending(update.id());
             });
             exchange.setProperty(ORDER_CHECKED, true);
+            if (next(update(exchange), true) instanceof DispatchDecision.Send) {
+                // sending again would meet the same answer, round after round: a person must look
+                throw new UpdateFailedException(store.platform().displayName() + " accepted " + sent
+                        + " but answered with the order still " + now + ".", "HTTP 200, order_status " + now);
+            }
             decideNext(exchange);
             return;
         }
