@@ -11,8 +11,9 @@ import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.stereotype.Component;
 
 /**
- * Reports in {@code /actuator/health}, per store, when its dispatch is paused: its platform refused the API key, or
- * it is down.
+ * Shows in {@code /actuator/health}'s details, per store, when its dispatch is paused: its platform refused the API
+ * key, or it is down. The service stays UP: one store's problem is not the others', and a load balancer taking the
+ * instance out would stop the webhook and every other store too.
  */
 @Component("statusDispatch")
 class DispatchHealthIndicator implements HealthIndicator {
@@ -35,7 +36,7 @@ class DispatchHealthIndicator implements HealthIndicator {
             gate.authProblem(store.name()).ifPresent(problem -> problems.put("paused", problem));
             circuit.outage(store.name()).ifPresent(outage -> problems.put("unavailable", outage));
             if (!problems.isEmpty()) {
-                health.down().withDetail(store.name(), problems);
+                health.withDetail(store.name(), problems);
             }
         }
         return health.build();

@@ -221,8 +221,8 @@ class StatusDispatchRouteTest extends EndToEndTest {
 
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
             JsonNode health = health();
-            assertThat(health.path("status").asText()).isEqualTo("DOWN");
-            assertThat(health.path("components").path("statusDispatch").path("status").asText()).isEqualTo("DOWN");
+            // one store's key is a problem of that store: the service stays up for the others
+            assertThat(health.path("status").asText()).isEqualTo("UP");
             assertThat(health.path("components").path("statusDispatch").path("details").toString()).contains("API key");
         });
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() ->
