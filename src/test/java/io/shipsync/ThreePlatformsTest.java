@@ -12,6 +12,9 @@ import io.shipsync.sandbox.TybriteSandbox;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -19,6 +22,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * A warehouse serving a TribeMade store, a Tybrite Labs store and a Cekat store drops one file with a {@code store}
  * column and gets one report, each row sent to its own store's platform in that platform's words.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class ThreePlatformsTest extends EndToEndTest {
 
     private static final String TYBRITE_KEY = "tybrite_sk_test_threeplatforms";
@@ -55,7 +59,7 @@ class ThreePlatformsTest extends EndToEndTest {
     }
 
     @Test
-    void one_file_for_three_stores_on_three_platforms_gets_one_report() throws Exception {
+    void one_file_for_three_stores_on_three_platforms_gets_one_report(CapturedOutput output) throws Exception {
         UUID tribemadeOrder = newOrder("started");
         UUID tybriteOrder = UUID.randomUUID();
         tybrite.addOrder(TYBRITE_KEY, tybriteOrder, "processing");
@@ -87,5 +91,8 @@ class ThreePlatformsTest extends EndToEndTest {
         assertThat(tybrite.order(tybriteOrder).shippedAt()).isNotNull();
         assertThat(cekat.order(cekatOrder).status()).isEqualTo("cancelled");
         assertThat(cekat.notifications(cekatOrder)).isEqualTo(1);
+        // start-up, the stores' log line, requests, answers and the report: no credential anywhere in the log
+        assertThat(output.getAll()).contains("Stores: [").doesNotContain(API_KEY).doesNotContain(TYBRITE_KEY)
+                .doesNotContain(TYBRITE_SECRET).doesNotContain(CEKAT_KEY);
     }
 }
