@@ -3,16 +3,20 @@ package io.shipsync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.util.UUID;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** The service starts with the routes from routes/ and says so on its health endpoints. */
+// metrics are exported in production; a Spring Boot test turns exporting off unless asked
+@AutoConfigureObservability
 class ShipsyncApplicationTest extends EndToEndTest {
 
     @DynamicPropertySource
@@ -43,6 +47,28 @@ class ShipsyncApplicationTest extends EndToEndTest {
 
         assertThat(health.getStatusCode().value()).isEqualTo(200);
         assertThat(health.getBody()).startsWith("{\"status\":\"UP\"").contains("\"camelHealth\"", "\"db\"");
+    }
+
+    @Test
+    void shows_each_store_s_backlog_and_camel_s_route_metrics_to_prometheus_on_the_management_port() {
+        // an update waiting for a later attempt, queued 90 seconds ago
+        jdbc.sql("""
+                        INSERT INTO status_update (store_key, order_id, target_status, source, state, attempts,
+                                                   next_attempt_at, created_at, updated_at)
+                        VALUES ('default', :order, 'processing', 'csv', 'PENDING', 1,
+                                CURRENT_TIMESTAMP + INTERVAL '1' HOUR, CURRENT_TIMESTAMP - INTERVAL '90' SECOND,
+                                CURRENT_TIMESTAMP)""")
+                .param("order", UUID.randomUUID().toString()).update();
+
+        var metrics = http.getForEntity("http://localhost:" + managementPort + "/actuator/prometheus", String.class);
+
+        assertThat(metrics.getStatusCode().value()).isEqualTo(200);
+        assertThat(metrics.getBody()).contains("shipsync_updates_pending{store=\"default\"} 1.0", "camel_exchanges_total");
+        double age = Double.parseDouble(metrics.getBody().lines()
+                .filter(line -> line.startsWith("shipsync_updates_oldest_pending_age_seconds{store=\"default\"}"))
+                .findFirst().orElseThrow().split(" ")[1]);
+        assertThat(age).isBetween(89.0, 120.0);
+        assertThat(http.getForEntity("/actuator/prometheus", String.class).getStatusCode().value()).isEqualTo(404);
     }
 
     @Test

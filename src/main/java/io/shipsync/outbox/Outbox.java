@@ -147,6 +147,20 @@ public class Outbox {
                 .single();
     }
 
+    /**
+     * When the oldest update of a store still to send joined the outbox: ids grow with time, so the smallest id of
+     * the store's PENDING and SENDING updates, found in the dispatch index, is the oldest.
+     */
+    public Optional<Instant> oldestUnsettled(String storeKey) {
+        return jdbc.sql("""
+                        SELECT created_at FROM status_update WHERE id = (
+                            SELECT MIN(id) FROM status_update
+                            WHERE store_key = :store AND state IN ('PENDING', 'SENDING'))""")
+                .param("store", storeKey)
+                .query((rs, row) -> rs.getObject(1, OffsetDateTime.class).toInstant())
+                .optional();
+    }
+
     /** The stores that have updates or accepted rows still to send. */
     public List<String> storesWithWorkLeft() {
         return jdbc.sql("""
