@@ -33,6 +33,9 @@ class OrderWebhookTest extends EndToEndTest {
 
     private static final String TOKEN = "wh-test-token-5f1c2a9e7b";
     private static final String JSON = "application/json";
+    /** A second TribeMade store, with a key of its own, taking the events of its platform store id. */
+    private static final String NORTH_KEY = "tb-test-nrth-key2";
+    private static final UUID NORTH = UUID.fromString("5a000000-0000-4000-8000-00000000000a");
 
     @LocalServerPort
     private int port;
@@ -47,11 +50,34 @@ class OrderWebhookTest extends EndToEndTest {
         registry.add("shipsync.webhook.max-body-size", () -> "4KB");
         registry.add("shipsync.webhook.poll-interval", () -> "100ms");
         registry.add("shipsync.tribemade.platform-store-id", () -> WebhookClient.PLATFORM_STORE);
+        platform.addStore(NORTH_KEY, NORTH);
+        registry.add("shipsync.stores.north.platform", () -> "tribemade");
+        registry.add("shipsync.stores.north.base-url", platform::baseUrl);
+        registry.add("shipsync.stores.north.api-key", () -> NORTH_KEY);
+        registry.add("shipsync.stores.north.platform-store-id", () -> NORTH);
     }
 
     @BeforeEach
     void client() {
         webhook = new WebhookClient(port);
+    }
+
+    @Test
+    void an_event_of_another_platform_store_goes_to_the_store_whose_platform_store_id_it_is() throws Exception {
+        UUID order = UUID.randomUUID();
+        platform.addOrder(NORTH, order, "started");
+
+        var response = webhook.post(WebhookClient.orderCreated(order).replace(WebhookClient.PLATFORM_STORE.toString(),
+                NORTH.toString()), "Content-Type", JSON, "X-Webhook-Token", TOKEN);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        // the platform answers 403 to another store's key: processing arrived with north's
+        await().atMost(Duration.ofSeconds(10)).until(() -> platform.statusHistory(order).size() == 1);
+        assertThat(platform.statusHistory(order)).containsExactly("processing");
+        assertThat(jdbc.sql("SELECT store_key FROM webhook_event WHERE order_id = :o").param("o", order)
+                .query(String.class).single()).isEqualTo("north");
+        assertThat(jdbc.sql("SELECT store_key FROM status_update WHERE order_id = :o").param("o", order)
+                .query(String.class).single()).isEqualTo("north");
     }
 
     @Test
