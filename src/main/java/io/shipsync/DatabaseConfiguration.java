@@ -1,7 +1,6 @@
 package io.shipsync;
 
 import com.zaxxer.hikari.HikariDataSource;
-
 import org.springframework.boot.autoconfigure.jdbc.DataSourceProperties;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -9,28 +8,33 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.util.StringUtils;
 
 /**
- * The database that holds shipsync's state. Unless {@code spring.datasource.url} names another one (PostgreSQL in
- * production), it is an embedded H2 file under {@code shipsync.data-dir}, so a newcomer needs nothing installed.
+ * The database that holds shipsync's state. Unless {@code spring.datasource.url} names
+ * another one (PostgreSQL in production), it is an embedded H2 file under
+ * {@code shipsync.data-dir}, so a newcomer needs nothing installed.
  */
 @Configuration(proxyBeanMethods = false)
 class DatabaseConfiguration {
 
     /**
-     * PostgreSQL mode keeps the SQL portable. WRITE_DELAY=0 writes every commit to the file at once: H2's default
-     * keeps commits in memory for half a second, and "commit, then acknowledge" must survive a kill -9.
-     * DB_CLOSE_ON_EXIT=FALSE leaves closing to Spring, after the routes have stopped: H2's own shutdown hook would
-     * close the database under routes still finishing their work.
+     * PostgreSQL mode keeps the SQL portable. WRITE_DELAY=0 writes every commit to the
+     * file at once: H2's default keeps commits in memory for half a second, and "commit,
+     * then acknowledge" must survive a kill -9. DB_CLOSE_ON_EXIT=FALSE leaves closing to
+     * Spring, after the routes have stopped: H2's own shutdown hook would close the
+     * database under routes still finishing their work.
      */
-    static final String EMBEDDED_URL =
-            "jdbc:h2:file:%s;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+    static final String EMBEDDED_URL = "jdbc:h2:file:%s;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE"
+            + ";DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
 
     @Bean
     @ConfigurationProperties("spring.datasource.hikari")
     HikariDataSource dataSource(DataSourceProperties properties, ShipsyncProperties shipsync) {
         if (!StringUtils.hasText(properties.getUrl())) {
-            // an absolute path: H2 refuses a path relative to the working directory unless it starts with "./"
-            properties.setUrl(EMBEDDED_URL.formatted(shipsync.dataDir().toAbsolutePath().normalize().resolve("shipsync")));
+            // an absolute path: H2 refuses a path relative to the working directory
+            // unless it starts with "./"
+            properties
+                .setUrl(EMBEDDED_URL.formatted(shipsync.dataDir().toAbsolutePath().normalize().resolve("shipsync")));
         }
         return properties.initializeDataSourceBuilder().type(HikariDataSource.class).build();
     }
+
 }

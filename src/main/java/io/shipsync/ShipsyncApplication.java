@@ -11,4 +11,5 @@ public class ShipsyncApplication {
     public static void main(String[] args) {
         SpringApplication.run(ShipsyncApplication.class, args);
     }
+
 }

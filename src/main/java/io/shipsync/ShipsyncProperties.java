@@ -8,8 +8,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Where shipsync reads and writes files.
  *
- * @param inbox   the drop folder the warehouse writes shipment files to
- * @param dataDir the database, archived and failed files and result reports live under here
+ * @param inbox the drop folder the warehouse writes shipment files to
+ * @param dataDir the database, archived and failed files and result reports live under
+ * here
  */
 @ConfigurationProperties("shipsync")
 public record ShipsyncProperties(@DefaultValue("data/inbox") Path inbox, @DefaultValue("data") Path dataDir) {

@@ -1,8 +1,5 @@
 package io.shipsync;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -19,24 +16,34 @@ import io.shipsync.webhook.WebhookClient;
 
 import org.junit.jupiter.api.Test;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 /**
- * Kills the service for real ({@code kill -9}) while it drains the outbox, with a status request applied by the
- * platform but not yet answered, then restarts it: every update must land exactly once. Likewise mid-file, and
- * between acknowledging webhook events and processing them.
+ * Kills the service for real ({@code kill -9}) while it drains the outbox, with a status
+ * request applied by the platform but not yet answered, then restarts it: every update
+ * must land exactly once. Likewise mid-file, and between acknowledging webhook events and
+ * processing them.
  */
 class CrashRecoveryTest extends ForkedServiceTest {
 
     private static final String API_KEY = "tb-test-crash-key1";
+
     private static final UUID STORE = UUID.fromString("5a000000-0000-4000-8000-0000000000c1");
+
     private static final int ORDERS = 30;
+
     private static final int IN_FLIGHT_AT_KILL = 10;
+
     private static final String WEBHOOK_TOKEN = "wh-test-crash-token-1";
 
     @Test
     void every_update_lands_exactly_once_after_kill_9_mid_drain() throws Exception {
         startPlatform(API_KEY, STORE, 5, 50, Duration.ofSeconds(1));
-        // the tenth status update is applied by the platform, but its answer is held back: the kill comes while
-        // shipsync waits for it, so after the restart it cannot know whether the update arrived
+        // the tenth status update is applied by the platform, but its answer is held
+        // back: the kill comes while
+        // shipsync waits for it, so after the restart it cannot know whether the update
+        // arrived
         platform.injectFault("PUT", Fault.delay(Duration.ofMillis(1)), IN_FLIGHT_AT_KILL - 1);
         platform.injectFault("PUT", Fault.delay(Duration.ofMinutes(2)), 1);
         var orders = new ArrayList<UUID>();
@@ -51,14 +58,16 @@ class CrashRecoveryTest extends ForkedServiceTest {
         Files.writeString(dataDir.resolve("inbox").resolve("crash.csv"), csv, StandardCharsets.UTF_8);
 
         service = startService("first");
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
-                .until(() -> applied(orders) >= IN_FLIGHT_AT_KILL);
+        await().atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(20))
+            .until(() -> applied(orders) >= IN_FLIGHT_AT_KILL);
         service.kill();
         int appliedAtKill = applied(orders);
 
         service = startService("second");
         Path report = await().atMost(Duration.ofSeconds(90))
-                .until(() -> EndToEndTest.reportsIn(dataDir.resolve("reports"), "crash"), r -> !r.isEmpty()).get(0);
+            .until(() -> EndToEndTest.reportsIn(dataDir.resolve("reports"), "crash"), r -> !r.isEmpty())
+            .get(0);
 
         assertThat(appliedAtKill).isLessThan(ORDERS);
         for (UUID order : orders) {
@@ -67,7 +76,8 @@ class CrashRecoveryTest extends ForkedServiceTest {
         assertThat(platform.requests().stream().filter(r -> r.method().equals("PUT")).count()).isEqualTo(ORDERS);
         List<String> lines = Files.readAllLines(report);
         assertThat(lines).hasSize(ORDERS + 1);
-        assertThat(lines.subList(1, lines.size())).allSatisfy(line -> assertThat(line).contains(",processing,applied,"));
+        assertThat(lines.subList(1, lines.size()))
+            .allSatisfy(line -> assertThat(line).contains(",processing,applied,"));
     }
 
     @Test
@@ -85,8 +95,9 @@ class CrashRecoveryTest extends ForkedServiceTest {
         Files.move(dataDir.resolve("big.csv.part"), file);
 
         service = startService("mid-file-first");
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
-                .until(() -> service.logged("big.csv: rows up to line"));
+        await().atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(20))
+            .until(() -> service.logged("big.csv: rows up to line"));
         service.kill();
         long committedAtKill = committedRows();
 
@@ -98,7 +109,8 @@ class CrashRecoveryTest extends ForkedServiceTest {
         assertThat(committedAtKill).isBetween(1L, rows - 1L);
         assertThat(committedRows()).isEqualTo(rows);
         assertThat(query("SELECT COUNT(DISTINCT line) FROM (SELECT line FROM accepted_row "
-                + "UNION ALL SELECT source_line FROM status_update)")).isEqualTo(rows);
+                + "UNION ALL SELECT source_line FROM status_update)"))
+            .isEqualTo(rows);
     }
 
     @Test
@@ -115,7 +127,8 @@ class CrashRecoveryTest extends ForkedServiceTest {
             port = socket.getLocalPort();
         }
 
-        // the first run stores and acknowledges events, and is killed before it processes any
+        // the first run stores and acknowledges events, and is killed before it processes
+        // any
         service = startWebhookService("webhook-first", port, "1h");
         await().atMost(Duration.ofSeconds(60)).until(() -> service.logged("Started ShipsyncApplication"));
         var webhook = new WebhookClient(port);
@@ -135,7 +148,10 @@ class CrashRecoveryTest extends ForkedServiceTest {
         }
     }
 
-    /** Rows the service committed (waiting to join the queue, or in it), read once it no longer runs. */
+    /**
+     * Rows the service committed (waiting to join the queue, or in it), read once it no
+     * longer runs.
+     */
     private long committedRows() throws Exception {
         return query("SELECT (SELECT COUNT(*) FROM accepted_row) + (SELECT COUNT(*) FROM status_update)");
     }
@@ -145,30 +161,20 @@ class CrashRecoveryTest extends ForkedServiceTest {
     }
 
     private ForkedService startWebhookService(String run, int port, String pollInterval) throws IOException {
-        return ForkedService.start("crash-recovery-" + run, "256m", List.of(
-                "--server.port=" + port,
-                "--shipsync.data-dir=" + dataDir,
-                "--shipsync.inbox=" + dataDir.resolve("inbox"),
-                "--shipsync.tribemade.base-url=" + platform.baseUrl(),
-                "--shipsync.tribemade.api-key=" + API_KEY,
-                "--shipsync.status-updates.poll-interval=100ms",
-                "--shipsync.webhook.token=" + WEBHOOK_TOKEN,
-                "--shipsync.webhook.auto-status=processing",
-                "--shipsync.webhook.poll-interval=" + pollInterval));
+        return ForkedService.start("crash-recovery-" + run, "256m", List.of("--server.port=" + port,
+                "--shipsync.data-dir=" + dataDir, "--shipsync.inbox=" + dataDir.resolve("inbox"),
+                "--shipsync.tribemade.base-url=" + platform.baseUrl(), "--shipsync.tribemade.api-key=" + API_KEY,
+                "--shipsync.status-updates.poll-interval=100ms", "--shipsync.webhook.token=" + WEBHOOK_TOKEN,
+                "--shipsync.webhook.auto-status=processing", "--shipsync.webhook.poll-interval=" + pollInterval));
     }
 
     private ForkedService startService(String run) throws IOException {
-        return ForkedService.start("crash-recovery-" + run, "256m", List.of(
-                "--shipsync.data-dir=" + dataDir,
-                "--shipsync.inbox=" + dataDir.resolve("inbox"),
-                "--shipsync.tribemade.base-url=" + platform.baseUrl(),
-                "--shipsync.tribemade.api-key=" + API_KEY,
-                "--shipsync.status-updates.max-requests=5",
-                "--shipsync.status-updates.period=1s",
-                "--shipsync.status-updates.poll-interval=100ms",
-                "--shipsync.tribemade.order-reads.max-requests=50",
-                "--shipsync.tribemade.order-reads.period=1s",
-                "--shipsync.shipment-files.quiet-period=200ms",
-                "--shipsync.shipment-files.report-interval=200ms"));
+        return ForkedService.start("crash-recovery-" + run, "256m", List.of("--shipsync.data-dir=" + dataDir,
+                "--shipsync.inbox=" + dataDir.resolve("inbox"), "--shipsync.tribemade.base-url=" + platform.baseUrl(),
+                "--shipsync.tribemade.api-key=" + API_KEY, "--shipsync.status-updates.max-requests=5",
+                "--shipsync.status-updates.period=1s", "--shipsync.status-updates.poll-interval=100ms",
+                "--shipsync.tribemade.order-reads.max-requests=50", "--shipsync.tribemade.order-reads.period=1s",
+                "--shipsync.shipment-files.quiet-period=200ms", "--shipsync.shipment-files.report-interval=200ms"));
     }
+
 }

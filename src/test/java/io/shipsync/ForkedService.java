@@ -9,12 +9,14 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * shipsync in a JVM of its own, started as a user starts it (from the project folder, so it reads {@code config/}
- * and {@code routes/}), so that a test can kill it for real or measure its memory.
+ * shipsync in a JVM of its own, started as a user starts it (from the project folder, so
+ * it reads {@code config/} and {@code routes/}), so that a test can kill it for real or
+ * measure its memory.
  */
 public final class ForkedService implements AutoCloseable {
 
     private final Process process;
+
     private final Path log;
 
     private ForkedService(Process process, Path log) {
@@ -23,23 +25,31 @@ public final class ForkedService implements AutoCloseable {
     }
 
     /**
-     * @param name      names the log file, {@code target/<name>.log}, kept so a failing run can be understood
-     * @param maxHeap   e.g. {@code 256m}
-     * @param arguments Spring Boot arguments such as {@code --shipsync.data-dir=...}; random ports (service and
-     *                  management) unless given
+     * @param name names the log file, {@code target/<name>.log}, kept so a failing run
+     * can be understood
+     * @param maxHeap e.g. {@code 256m}
+     * @param arguments Spring Boot arguments such as {@code --shipsync.data-dir=...};
+     * random ports (service and management) unless given
      */
     public static ForkedService start(String name, String maxHeap, List<String> arguments) throws IOException {
-        // a test waits for start-up, not for peak speed: the quick compiler alone starts the service in 9 s, not 13.5 s
+        // a test waits for start-up, not for peak speed: the quick compiler alone starts
+        // the service in 9 s, not 13.5 s
         return start(name, List.of("-Xmx" + maxHeap, "-XX:TieredStopAtLevel=1"), arguments);
     }
 
-    /** As {@link #start}, with the JVM's full compiler, for figures that compare with production. */
+    /**
+     * As {@link #start}, with the JVM's full compiler, for figures that compare with
+     * production.
+     */
     public static ForkedService startForBenchmark(String name, String maxHeap, List<String> arguments)
             throws IOException {
         return start(name, List.of("-Xmx" + maxHeap), arguments);
     }
 
-    /** As {@link #startForBenchmark(String, String, List)}, with further JVM options (e.g. {@code -Xlog:gc:file=...}). */
+    /**
+     * As {@link #startForBenchmark(String, String, List)}, with further JVM options (e.g.
+     * {@code -Xlog:gc:file=...}).
+     */
     public static ForkedService startForBenchmark(String name, String maxHeap, List<String> jvmOptions,
             List<String> arguments) throws IOException {
         var options = new ArrayList<>(List.of("-Xmx" + maxHeap));
@@ -47,7 +57,8 @@ public final class ForkedService implements AutoCloseable {
         return start(name, options, arguments);
     }
 
-    private static ForkedService start(String name, List<String> jvmOptions, List<String> arguments) throws IOException {
+    private static ForkedService start(String name, List<String> jvmOptions, List<String> arguments)
+            throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         var command = new ArrayList<>(List.of(java));
         command.addAll(jvmOptions);
@@ -61,11 +72,14 @@ public final class ForkedService implements AutoCloseable {
         }
         command.addAll(arguments);
         Path log = Path.of("target", name + ".log");
-        return new ForkedService(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start(),
-                log);
+        return new ForkedService(
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start(), log);
     }
 
-    /** Whether the service has logged this text: what an operator watching the log would see. */
+    /**
+     * Whether the service has logged this text: what an operator watching the log would
+     * see.
+     */
     public boolean logged(String text) throws IOException {
         return Files.readString(log).contains(text);
     }
@@ -93,4 +107,5 @@ public final class ForkedService implements AutoCloseable {
     public void close() throws InterruptedException {
         kill();
     }
+
 }

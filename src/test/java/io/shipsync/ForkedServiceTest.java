@@ -13,8 +13,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A test of the service in a JVM of its own ({@link ForkedService}) against a sandbox in the test's JVM, with a
- * data folder of its own; both are stopped after each test.
+ * A test of the service in a JVM of its own ({@link ForkedService}) against a sandbox in
+ * the test's JVM, with a data folder of its own; both are stopped after each test.
  */
 public abstract class ForkedServiceTest {
 
@@ -22,6 +22,7 @@ public abstract class ForkedServiceTest {
     protected Path dataDir;
 
     protected TribeMadeSandbox platform;
+
     protected ForkedService service;
 
     @AfterEach
@@ -44,15 +45,15 @@ public abstract class ForkedServiceTest {
         }
     }
 
-    /** Starts the sandbox with these limits per window and one store that accepts {@code apiKey}. */
+    /**
+     * Starts the sandbox with these limits per window and one store that accepts
+     * {@code apiKey}.
+     */
     protected TribeMadeSandbox startPlatform(String apiKey, UUID store, int updates, int reads, Duration window)
             throws IOException {
-        platform = TribeMadeSandbox.builder()
-                .updateLimit(updates, window)
-                .readLimit(reads, window)
-                .build()
-                .start();
+        platform = TribeMadeSandbox.builder().updateLimit(updates, window).readLimit(reads, window).build().start();
         platform.addStore(apiKey, store);
         return platform;
     }
+
 }

@@ -1,8 +1,5 @@
 package io.shipsync;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,10 +14,17 @@ import io.shipsync.sandbox.TribeMadeSandbox;
 
 import org.junit.jupiter.api.Test;
 
-/** Stops and starts of the service in a JVM of its own: what a restart must take up, and what a stop must not break. */
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Stops and starts of the service in a JVM of its own: what a restart must take up, and
+ * what a stop must not break.
+ */
 class RestartTest extends ForkedServiceTest {
 
     private static final String API_KEY = "tb-test-rest-art1";
+
     private static final UUID STORE = UUID.fromString("5a000000-0000-4000-8000-0000000000d1");
 
     @Test
@@ -34,17 +38,23 @@ class RestartTest extends ForkedServiceTest {
         service.kill();
         service = start("corrected-key", API_KEY, 20, "1s");
 
-        // the 401 postponed them by auth-retry-interval (5 minutes): a corrected key must not wait for that
+        // the 401 postponed them by auth-retry-interval (5 minutes): a corrected key must
+        // not wait for that
         await().atMost(Duration.ofSeconds(60)).until(() -> applied(orders) == orders.size());
         orders.forEach(order -> assertThat(platform.statusHistory(order)).containsExactly("processing"));
     }
 
     @Test
     void a_quick_restart_keeps_the_platforms_window_even_without_rate_limit_headers() throws Exception {
-        // longer than a restart takes, so that the second run starts inside the first run's window
+        // longer than a restart takes, so that the second run starts inside the first
+        // run's window
         Duration window = Duration.ofSeconds(30);
-        platform = TribeMadeSandbox.builder().updateLimit(3, window).readLimit(50, window).withoutRateLimitHeaders()
-                .build().start();
+        platform = TribeMadeSandbox.builder()
+            .updateLimit(3, window)
+            .readLimit(50, window)
+            .withoutRateLimitHeaders()
+            .build()
+            .start();
         platform.addStore(API_KEY, STORE);
         List<UUID> before = orders(3);
         List<UUID> after = orders(3);
@@ -58,7 +68,9 @@ class RestartTest extends ForkedServiceTest {
 
         await().atMost(Duration.ofSeconds(90)).until(() -> applied(after) == after.size());
         List<RecordedRequest> puts = platform.requests().stream().filter(r -> r.method().equals("PUT")).toList();
-        assertThat(puts).extracting(RecordedRequest::status).as("no request beyond the platform's limit").containsOnly(200);
+        assertThat(puts).extracting(RecordedRequest::status)
+            .as("no request beyond the platform's limit")
+            .containsOnly(200);
         List<Instant> arrivals = puts.stream().map(RecordedRequest::arrivedAt).sorted().toList();
         assertThat(Duration.between(arrivals.get(0), arrivals.get(3))).isGreaterThanOrEqualTo(window);
     }
@@ -79,7 +91,7 @@ class RestartTest extends ForkedServiceTest {
         assertThat(query("SELECT COUNT(*) FROM dead_letter")).isZero();
         assertThat(query("SELECT COUNT(*) FROM status_update WHERE state = 'APPLIED'")).isEqualTo(applied(orders));
         assertThat(query("SELECT COUNT(*) FROM status_update WHERE state IN ('PENDING', 'SENDING')"))
-                .isEqualTo(orders.size() - applied(orders));
+            .isEqualTo(orders.size() - applied(orders));
     }
 
     private List<UUID> orders(int count) {
@@ -105,16 +117,12 @@ class RestartTest extends ForkedServiceTest {
     }
 
     private ForkedService start(String run, String apiKey, int updatesPerPeriod, String period) throws IOException {
-        return ForkedService.start("restart-" + run, "256m", List.of(
-                "--shipsync.data-dir=" + dataDir,
-                "--shipsync.inbox=" + dataDir.resolve("inbox"),
-                "--shipsync.tribemade.base-url=" + platform.baseUrl(),
-                "--shipsync.tribemade.api-key=" + apiKey,
-                "--shipsync.status-updates.max-requests=" + updatesPerPeriod,
-                "--shipsync.status-updates.period=" + period,
-                "--shipsync.status-updates.poll-interval=100ms",
-                "--shipsync.tribemade.order-reads.max-requests=50",
-                "--shipsync.tribemade.order-reads.period=" + period,
+        return ForkedService.start("restart-" + run, "256m", List.of("--shipsync.data-dir=" + dataDir,
+                "--shipsync.inbox=" + dataDir.resolve("inbox"), "--shipsync.tribemade.base-url=" + platform.baseUrl(),
+                "--shipsync.tribemade.api-key=" + apiKey, "--shipsync.status-updates.max-requests=" + updatesPerPeriod,
+                "--shipsync.status-updates.period=" + period, "--shipsync.status-updates.poll-interval=100ms",
+                "--shipsync.tribemade.order-reads.max-requests=50", "--shipsync.tribemade.order-reads.period=" + period,
                 "--shipsync.shipment-files.quiet-period=200ms"));
     }
+
 }

@@ -1,7 +1,5 @@
 package io.shipsync;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -16,14 +14,16 @@ import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
-
 import org.apache.camel.dsl.yaml.YamlRoutesBuilderLoader;
 import org.junit.jupiter.api.Test;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
- * Every route file in {@code routes/} against the official Camel YAML DSL schema, the one that ships inside
- * {@code camel-yaml-dsl} (and that Kaoto and the Camel CLI use): a misspelt key fails the build, naming the file and
- * where, instead of failing the service at start-up or, for a key Camel ignores, not at all.
+ * Every route file in {@code routes/} against the official Camel YAML DSL schema, the one
+ * that ships inside {@code camel-yaml-dsl} (and that Kaoto and the Camel CLI use): a
+ * misspelt key fails the build, naming the file and where, instead of failing the service
+ * at start-up or, for a key Camel ignores, not at all.
  */
 class RoutesSchemaTest {
 
@@ -40,7 +40,8 @@ class RoutesSchemaTest {
 
         assertThat(files).isNotEmpty();
         assertThat(files).allSatisfy(file -> assertThat(problems(YAML.readTree(file.toFile())))
-                .as("%s against the Camel YAML DSL schema", file).isEmpty());
+            .as("%s against the Camel YAML DSL schema", file)
+            .isEmpty());
     }
 
     @Test
@@ -66,11 +67,13 @@ class RoutesSchemaTest {
 
     private static Schema camelYamlDslSchema() {
         try (InputStream in = YamlRoutesBuilderLoader.class.getClassLoader()
-                .getResourceAsStream("schema/camelYamlDsl.json")) {
+            .getResourceAsStream("schema/camelYamlDsl.json")) {
             assertThat(in).as("schema/camelYamlDsl.json in camel-yaml-dsl").isNotNull();
             return SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_4).getSchema(in);
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
+
 }

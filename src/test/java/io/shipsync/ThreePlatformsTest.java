@@ -1,7 +1,5 @@
 package io.shipsync;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -18,18 +16,24 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
- * A warehouse serving a TribeMade store, a Tybrite Labs store and a Cekat store drops one file with a {@code store}
- * column and gets one report, each row sent to its own store's platform in that platform's words.
+ * A warehouse serving a TribeMade store, a Tybrite Labs store and a Cekat store drops one
+ * file with a {@code store} column and gets one report, each row sent to its own store's
+ * platform in that platform's words.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class ThreePlatformsTest extends EndToEndTest {
 
     private static final String TYBRITE_KEY = "tybrite_sk_test_threeplatforms";
+
     private static final String TYBRITE_SECRET = "three-platforms-hmac";
+
     private static final String CEKAT_KEY = "cekat-three-platforms";
 
     private static TybriteSandbox tybrite;
+
     private static CekatSandbox cekat;
 
     @DynamicPropertySource
@@ -78,21 +82,26 @@ class ThreePlatformsTest extends EndToEndTest {
         List<String> report = awaitReport("three-stores");
         assertThat(reportLine(report, 2)).startsWith("2," + tribemadeOrder + ",processing,applied,");
         assertThat(reportLine(report, 3)).startsWith("3," + tybriteOrder + ",dispatched,applied,")
-                .contains("Tybrite Labs updated the order to dispatched");
+            .contains("Tybrite Labs updated the order to dispatched");
         assertThat(reportLine(report, 4)).startsWith("4," + cekatOrder + ",cancelled,applied,")
-                .contains("Cekat updated the order to cancelled");
+            .contains("Cekat updated the order to cancelled");
         assertThat(reportLine(report, 5)).startsWith("5," + cekatOrder + ",processing,rejected,")
-                .contains("not a valid order id on Tybrite Labs");
+            .contains("not a valid order id on Tybrite Labs");
         assertThat(reportLine(report, 6)).startsWith("6," + cekatOrder + ",processing,rejected,")
-                .contains("store \"\"elsewhere\"\" is not configured");
+            .contains("store \"\"elsewhere\"\" is not configured");
         assertThat(platform.statusHistory(tribemadeOrder)).containsExactly("processing");
         assertThat(tybrite.order(tybriteOrder).orderStatus()).isEqualTo("shipped");
         assertThat(tybrite.order(tybriteOrder).trackingNumber()).isEqualTo("DLVY777");
         assertThat(tybrite.order(tybriteOrder).shippedAt()).isNotNull();
         assertThat(cekat.order(cekatOrder).status()).isEqualTo("cancelled");
         assertThat(cekat.notifications(cekatOrder)).isEqualTo(1);
-        // start-up, the stores' log line, requests, answers and the report: no credential anywhere in the log
-        assertThat(output.getAll()).contains("Stores: [").doesNotContain(API_KEY).doesNotContain(TYBRITE_KEY)
-                .doesNotContain(TYBRITE_SECRET).doesNotContain(CEKAT_KEY);
+        // start-up, the stores' log line, requests, answers and the report: no credential
+        // anywhere in the log
+        assertThat(output.getAll()).contains("Stores: [")
+            .doesNotContain(API_KEY)
+            .doesNotContain(TYBRITE_KEY)
+            .doesNotContain(TYBRITE_SECRET)
+            .doesNotContain(CEKAT_KEY);
     }
+
 }

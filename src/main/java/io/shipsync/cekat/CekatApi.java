@@ -4,32 +4,35 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import io.shipsync.courier.CourierCatalog;
 import io.shipsync.order.OrderStatus;
-import io.shipsync.platform.PlatformHttp;
 import io.shipsync.platform.PlatformAdapter;
 import io.shipsync.platform.PlatformAnswer;
+import io.shipsync.platform.PlatformHttp;
 import io.shipsync.platform.PlatformRequest;
 import io.shipsync.store.Platform;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Message;
 import org.springframework.stereotype.Component;
 
 /**
- * The Cekat order API ({@code PUT /api/orders/{id}}), for the wire route {@code direct:cekat-update}. Answers come in
- * Cekat's envelope, {@code {"success": true, "data": {..., "status", "status_history"}}}.
+ * The Cekat order API ({@code PUT /api/orders/{id}}), for the wire route
+ * {@code direct:cekat-update}. Answers come in Cekat's envelope, {@code {"success": true,
+ * "data": {..., "status", "status_history"}}}.
  *
- * <p>Cekat documents no order read. A {@code PUT} sets a state: sending the same status again, after an answer was
- * lost, changes nothing if the first request arrived (the order is already in it, and {@code status_history} shows it
- * entered once) and applies it if not. So an unknown outcome is resolved by sending the same request again.
+ * <p>
+ * Cekat documents no order read. A {@code PUT} sets a state: sending the same status
+ * again, after an answer was lost, changes nothing if the first request arrived (the
+ * order is already in it, and {@code status_history} shows it entered once) and applies
+ * it if not. So an unknown outcome is resolved by sending the same request again.
  */
 @Component("cekatApi")
 public class CekatApi implements PlatformAdapter {
 
     private final PlatformHttp http;
+
     private final CourierCatalog couriers;
 
     public CekatApi(PlatformHttp http, CourierCatalog couriers) {
@@ -57,7 +60,10 @@ public class CekatApi implements PlatformAdapter {
         message.setHeader("Authorization", "Bearer " + request.store().apiKey());
     }
 
-    /** 2xx with {@code success: true} is the order after the change; 403 is a key without write access. */
+    /**
+     * 2xx with {@code success: true} is the order after the change; 403 is a key without
+     * write access.
+     */
     @Override
     public PlatformAnswer classifyUpdate(Message message) {
         JsonNode body = http.body(message);
@@ -77,8 +83,8 @@ public class CekatApi implements PlatformAdapter {
     }
 
     /**
-     * Cekat's {@code status} in shipsync's words: pending and paid come before processing; refunded is final, as
-     * cancelled is.
+     * Cekat's {@code status} in shipsync's words: pending and paid come before
+     * processing; refunded is final, as cancelled is.
      */
     static Optional<OrderStatus> fromWire(String status) {
         if (status == null) {
@@ -91,4 +97,5 @@ public class CekatApi implements PlatformAdapter {
             default -> Optional.empty();
         };
     }
+
 }

@@ -15,14 +15,14 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * The couriers shipsync knows, by the name the warehouse writes in the {@code courier} column (any case): how to
- * build a shipment's tracking link, and, for couriers with a tracking API, how to ask it where a shipment is and
- * how to read the answer. A courier is added by configuration only.
+ * The couriers shipsync knows, by the name the warehouse writes in the {@code courier}
+ * column (any case): how to build a shipment's tracking link, and, for couriers with a
+ * tracking API, how to ask it where a shipment is and how to read the answer. A courier
+ * is added by configuration only.
  *
  * @param couriers {@code shipsync.couriers.<name>.*}
  */
@@ -30,37 +30,38 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record CourierCatalog(@DefaultValue Map<String, Courier> couriers) {
 
     /**
-     * @param trackingUrlTemplate the customer's tracking link, with {@code {awb}} where the air waybill goes; also how
-     *                            a shipment's courier and AWB are recognised in a tracking link
-     * @param apiUrl              the tracking API's URL for one shipment, with {@code {awb}}; none: not polled
-     * @param auth                how the API key is sent
-     * @param maxRequests         at most this many tracking requests per period (the courier's own limit)
-     * @param period              that period
-     * @param status              JSON Pointers to the status in the API's answer; several values are joined with
-     *                            {@code :}, e.g. Delhivery's StatusType and Status give {@code UD:Dispatched}
-     * @param statusTime          JSON Pointer to the time of that status, kept for the audit trail
-     * @param statusLocation      JSON Pointer to where it happened, kept likewise
-     * @param error               JSON Pointer to the courier's error message, shown when no status is found
-     * @param states              the courier's status values for each tracking state; {@code *} at the end matches
-     *                            any rest, e.g. {@code RT:*}
+     * @param trackingUrlTemplate the customer's tracking link, with {@code {awb}} where
+     * the air waybill goes; also how a shipment's courier and AWB are recognised in a
+     * tracking link
+     * @param apiUrl the tracking API's URL for one shipment, with {@code {awb}}; none:
+     * not polled
+     * @param auth how the API key is sent
+     * @param maxRequests at most this many tracking requests per period (the courier's
+     * own limit)
+     * @param period that period
+     * @param status JSON Pointers to the status in the API's answer; several values are
+     * joined with {@code :}, e.g. Delhivery's StatusType and Status give
+     * {@code UD:Dispatched}
+     * @param statusTime JSON Pointer to the time of that status, kept for the audit trail
+     * @param statusLocation JSON Pointer to where it happened, kept likewise
+     * @param error JSON Pointer to the courier's error message, shown when no status is
+     * found
+     * @param states the courier's status values for each tracking state; {@code *} at the
+     * end matches any rest, e.g. {@code RT:*}
      */
-    public record Courier(
-            String trackingUrlTemplate,
-            String apiUrl,
-            @DefaultValue Auth auth,
-            @DefaultValue("60") int maxRequests,
-            @DefaultValue("60s") Duration period,
-            @DefaultValue List<String> status,
-            String statusTime,
-            String statusLocation,
-            String error,
+    public record Courier(String trackingUrlTemplate, String apiUrl, @DefaultValue Auth auth,
+            @DefaultValue("60") int maxRequests, @DefaultValue("60s") Duration period,
+            @DefaultValue List<String> status, String statusTime, String statusLocation, String error,
             @DefaultValue Map<TrackingState, List<String>> states) {
 
         public boolean hasApi() {
             return apiUrl != null && !apiUrl.isBlank();
         }
 
-        /** Why shipments of this courier are not polled, to follow "courier x has", or empty when they are. */
+        /**
+         * Why shipments of this courier are not polled, to follow "courier x has", or
+         * empty when they are.
+         */
         public Optional<String> whyNotPolled() {
             if (!hasApi()) {
                 return Optional.of("no tracking API configured (api-url)");
@@ -71,17 +72,23 @@ public record CourierCatalog(@DefaultValue Map<String, Courier> couriers) {
             return Optional.empty();
         }
 
-        /** The tracking API URL for one shipment, with the key when it goes in the query. */
+        /**
+         * The tracking API URL for one shipment, with the key when it goes in the query.
+         */
         public String apiUrlFor(String awb) {
             String url = apiUrl.replace("{awb}", URLEncoder.encode(awb, StandardCharsets.UTF_8));
             if (auth.queryParameter() != null && !auth.queryParameter().isBlank()) {
-                url += (url.contains("?") ? "&" : "?") + URLEncoder.encode(auth.queryParameter(), StandardCharsets.UTF_8)
-                        + "=" + URLEncoder.encode(auth.prefix() + auth.secret(), StandardCharsets.UTF_8);
+                url += (url.contains("?") ? "&" : "?")
+                        + URLEncoder.encode(auth.queryParameter(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(auth.prefix() + auth.secret(), StandardCharsets.UTF_8);
             }
             return url;
         }
 
-        /** Reads the courier's answer: the tracking state, or why it says nothing shipsync can use. */
+        /**
+         * Reads the courier's answer: the tracking state, or why it says nothing shipsync
+         * can use.
+         */
         public TrackingAnswer read(JsonNode answer) {
             var values = new ArrayList<String>();
             for (String pointer : status) {
@@ -96,13 +103,15 @@ public record CourierCatalog(@DefaultValue Map<String, Courier> couriers) {
             String raw = String.join(":", values);
             String time = statusTime == null ? null : emptyToNull(answer.at(statusTime).asText(""));
             String location = statusLocation == null ? null : emptyToNull(answer.at(statusLocation).asText(""));
-            return stateOf(raw)
-                    .<TrackingAnswer>map(state -> new TrackingAnswer.Known(state, raw, time, location))
-                    .orElseGet(() -> new TrackingAnswer.Unreadable("the courier's status \"" + raw + "\" is not mapped"
-                            + " to a tracking state (shipsync.couriers.<name>.states)"));
+            return stateOf(raw).<TrackingAnswer>map(state -> new TrackingAnswer.Known(state, raw, time, location))
+                .orElseGet(() -> new TrackingAnswer.Unreadable("the courier's status \"" + raw + "\" is not mapped"
+                        + " to a tracking state (shipsync.couriers.<name>.states)"));
         }
 
-        /** Exact values first, then the ones ending in {@code *}, so "DL:RTO" can differ from "DL:*". */
+        /**
+         * Exact values first, then the ones ending in {@code *}, so "DL:RTO" can differ
+         * from "DL:*".
+         */
         Optional<TrackingState> stateOf(String raw) {
             for (var entry : states.entrySet()) {
                 if (entry.getValue().stream().anyMatch(v -> !v.endsWith("*") && v.trim().equalsIgnoreCase(raw))) {
@@ -110,7 +119,9 @@ public record CourierCatalog(@DefaultValue Map<String, Courier> couriers) {
                 }
             }
             for (var entry : states.entrySet()) {
-                if (entry.getValue().stream().anyMatch(v -> v.endsWith("*") && raw.toLowerCase(Locale.ROOT)
+                if (entry.getValue()
+                    .stream()
+                    .anyMatch(v -> v.endsWith("*") && raw.toLowerCase(Locale.ROOT)
                         .startsWith(v.substring(0, v.length() - 1).trim().toLowerCase(Locale.ROOT)))) {
                     return Optional.of(entry.getKey());
                 }
@@ -124,8 +135,9 @@ public record CourierCatalog(@DefaultValue Map<String, Courier> couriers) {
     }
 
     /**
-     * How a courier's API key is sent: as a header ({@code header}, e.g. {@code Authorization} with prefix
-     * {@code "Token "}) or as a query parameter ({@code query-parameter}); the key itself comes from the environment.
+     * How a courier's API key is sent: as a header ({@code header}, e.g.
+     * {@code Authorization} with prefix {@code "Token "}) or as a query parameter
+     * ({@code query-parameter}); the key itself comes from the environment.
      */
     public record Auth(String header, String queryParameter, @DefaultValue("") String prefix,
             @DefaultValue("") String secret) {
@@ -177,7 +189,8 @@ public record CourierCatalog(@DefaultValue Map<String, Courier> couriers) {
                 if (pointer != null) {
                     JsonPointer.compile(pointer);
                 }
-            } catch (IllegalArgumentException e) {
+            }
+            catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(prefix + ": \"" + pointer + "\" is not a JSON Pointer such as "
                         + "/ShipmentData/0/Shipment/Status/Status", e);
             }
@@ -212,7 +225,10 @@ public record CourierCatalog(@DefaultValue Map<String, Courier> couriers) {
         return Optional.of(known.trackingUrlTemplate().replace("{awb}", encodedAwb));
     }
 
-    /** The courier and AWB of a tracking link built from a courier's template (the way shipsync builds them). */
+    /**
+     * The courier and AWB of a tracking link built from a courier's template (the way
+     * shipsync builds them).
+     */
     public Optional<Recognised> recognise(String trackingUrl) {
         for (var entry : couriers.entrySet()) {
             String template = entry.getValue().trackingUrlTemplate();
@@ -227,7 +243,8 @@ public record CourierCatalog(@DefaultValue Map<String, Courier> couriers) {
                 try {
                     return Optional.of(new Recognised(entry.getKey(),
                             URLDecoder.decode(matcher.group(1), StandardCharsets.UTF_8)));
-                } catch (IllegalArgumentException malformedEscape) {
+                }
+                catch (IllegalArgumentException malformedEscape) {
                     return Optional.empty();
                 }
             }

@@ -11,10 +11,11 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * One {@code courier-tracking} route (a route template in {@code routes/courier-sync.camel.yaml}) per courier with a
- * tracking API, each with its own throttle: the Throttle EIP reads its period once, when the route is built, so
- * couriers with different limits need routes of their own. Couriers come from configuration, so the routes are
- * made from it at start-up.
+ * One {@code courier-tracking} route (a route template in
+ * {@code routes/courier-sync.camel.yaml}) per courier with a tracking API, each with its
+ * own throttle: the Throttle EIP reads its period once, when the route is built, so
+ * couriers with different limits need routes of their own. Couriers come from
+ * configuration, so the routes are made from it at start-up.
  */
 @Component
 class CourierRoutes implements CamelContextConfiguration {
@@ -30,9 +31,10 @@ class CourierRoutes implements CamelContextConfiguration {
     }
 
     /**
-     * The throttle's permits are spaced by the period from when they are taken, and the courier counts requests as
-     * they arrive: network time varies, so a request exactly one period after another can arrive inside the same
-     * window (a test saw 998 ms). A little more than the period keeps every window within the limit.
+     * The throttle's permits are spaced by the period from when they are taken, and the
+     * courier counts requests as they arrive: network time varies, so a request exactly
+     * one period after another can arrive inside the same window (a test saw 998 ms). A
+     * little more than the period keeps every window within the limit.
      */
     static Duration withMargin(Duration period) {
         return period.plus(Duration.ofMillis(Math.max(100, period.toMillis() / 50)));
@@ -48,16 +50,18 @@ class CourierRoutes implements CamelContextConfiguration {
         couriers.polled().forEach((name, courier) -> {
             URI api = URI.create(courier.apiUrl().replace("{awb}", "awb"));
             TemplatedRouteBuilder.builder(context, TEMPLATE)
-                    .routeId("track-" + name)
-                    .parameter("courier", name)
-                    .parameter("maxRequests", courier.maxRequests())
-                    .parameter("periodMillis", withMargin(courier.period()).toMillis())
-                    .parameter("apiRoot", api.getScheme() + "://" + api.getAuthority())
-                    .add();
+                .routeId("track-" + name)
+                .parameter("courier", name)
+                .parameter("maxRequests", courier.maxRequests())
+                .parameter("periodMillis", withMargin(courier.period()).toMillis())
+                .parameter("apiRoot", api.getScheme() + "://" + api.getAuthority())
+                .add();
             log.info("Courier {}: tracking polled at {}://{}, at most {} requests per {}", name, api.getScheme(),
                     api.getAuthority(), courier.maxRequests(), courier.period());
         });
-        couriers.couriers().forEach((name, courier) -> courier.whyNotPolled().ifPresent(why ->
-                log.info("Courier {}: deliveries not followed, it has {}", name, why)));
+        couriers.couriers()
+            .forEach((name, courier) -> courier.whyNotPolled()
+                .ifPresent(why -> log.info("Courier {}: deliveries not followed, it has {}", name, why)));
     }
+
 }

@@ -5,14 +5,14 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shipsync.courier.CourierCatalog.Courier;
 import io.shipsync.courier.TrackedShipments.TrackedShipment;
 import io.shipsync.order.OrderStatus;
 import io.shipsync.outbox.Outbox;
 import io.shipsync.outbox.UpdateSource;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Message;
@@ -22,26 +22,35 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The decisions of the courier-sync routes, one shipment at a time: which shipments are due, the request to their
- * courier, and what the answer means. A delivery becomes a {@code delivered} update in the outbox, once; a return
- * or an exception becomes a dead letter for a person, and so does a courier that keeps failing for a shipment.
+ * The decisions of the courier-sync routes, one shipment at a time: which shipments are
+ * due, the request to their courier, and what the answer means. A delivery becomes a
+ * {@code delivered} update in the outbox, once; a return or an exception becomes a dead
+ * letter for a person, and so does a courier that keeps failing for a shipment.
  */
 @Component("courierTracking")
 public class CourierTracking {
 
     /** Exchange properties the routes read. */
     public static final String SHIPMENT_ID = "shipsyncShipmentId";
+
     public static final String COURIER = "shipsyncCourier";
+
     public static final String RUN_STARTED_AT = "shipsyncRunStartedAt";
 
     private static final Logger log = LoggerFactory.getLogger(CourierTracking.class);
 
     private final TrackedShipments shipments;
+
     private final CourierCatalog couriers;
+
     private final CourierSyncProperties properties;
+
     private final Outbox outbox;
+
     private final ObjectMapper json;
+
     private final TransactionTemplate transaction;
+
     private final Clock clock;
 
     public CourierTracking(TrackedShipments shipments, CourierCatalog couriers, CourierSyncProperties properties,
@@ -59,21 +68,28 @@ public class CourierTracking {
         exchange.setProperty(RUN_STARTED_AT, clock.instant());
     }
 
-    /** The next batch of shipments due since the run started: a run ends even if polls take longer than intervals. */
+    /**
+     * The next batch of shipments due since the run started: a run ends even if polls
+     * take longer than intervals.
+     */
     public List<Long> dueBatch(@ExchangeProperty(RUN_STARTED_AT) Instant runStartedAt) {
         return shipments.claimDue(runStartedAt, properties.batchSize());
     }
 
-    /** Sets the shipment's courier on the exchange, or ends following it when it is too old or no longer polled. */
+    /**
+     * Sets the shipment's courier on the exchange, or ends following it when it is too
+     * old or no longer polled.
+     */
     public void begin(Exchange exchange) {
         long id = exchange.getMessage().getBody(Long.class);
         exchange.setProperty(SHIPMENT_ID, id);
         exchange.removeProperty(COURIER);
         TrackedShipment shipment = shipment(exchange);
         if (shipment.dispatchedAt().plus(properties.maxAge()).isBefore(clock.instant())) {
-            throw new ShipmentNeedsPersonException("EXPIRED", "No delivery confirmation after " + properties.maxAge()
-                    .toDays() + " days: " + shipment.courier() + " AWB " + shipment.awb() + " was dispatched on "
-                    + shipment.dispatchedAt() + " and never reported delivered. Check with the courier and the customer.");
+            throw new ShipmentNeedsPersonException("EXPIRED",
+                    "No delivery confirmation after " + properties.maxAge().toDays() + " days: " + shipment.courier()
+                            + " AWB " + shipment.awb() + " was dispatched on " + shipment.dispatchedAt()
+                            + " and never reported delivered. Check with the courier and the customer.");
         }
         Courier courier = couriers.courier(shipment.courier()).orElse(null);
         String whyNot = courier == null ? "courier " + shipment.courier() + " is no longer configured"
@@ -86,7 +102,10 @@ public class CourierTracking {
         exchange.setProperty(COURIER, shipment.courier());
     }
 
-    /** The GET to the courier's tracking API; the key goes where the courier's configuration says. */
+    /**
+     * The GET to the courier's tracking API; the key goes where the courier's
+     * configuration says.
+     */
     public void prepareRequest(Exchange exchange) {
         TrackedShipment shipment = shipment(exchange);
         Courier courier = couriers.courier(shipment.courier()).orElseThrow();
@@ -107,9 +126,11 @@ public class CourierTracking {
         int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         String body = exchange.getMessage().getBody(String.class);
         if (status == 401 || status == 403 || status == 429) {
-            // the courier account's problem, not the shipment's: it is asked again at its next poll
+            // the courier account's problem, not the shipment's: it is asked again at its
+            // next poll
             log.error("Courier {} answered {} for AWB {}: {}", shipment.courier(), status, shipment.awb(),
-                    status == 429 ? "over its rate limit; lower shipsync.couriers." + shipment.courier() + ".max-requests"
+                    status == 429
+                            ? "over its rate limit; lower shipsync.couriers." + shipment.courier() + ".max-requests"
                             : "the API key was refused; check shipsync.couriers." + shipment.courier() + ".auth");
             return;
         }
@@ -120,7 +141,8 @@ public class CourierTracking {
         JsonNode answer;
         try {
             answer = json.readTree(body == null ? "" : body);
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             failedPoll(shipment, shipment.courier() + " answered with malformed JSON" + abbreviate(body));
             return;
         }
@@ -136,8 +158,8 @@ public class CourierTracking {
             case RETURNED -> throw new ShipmentNeedsPersonException("RETURNED", said(shipment, known)
                     + " The shipment is going back to the seller (RTO). The order was not changed: cancelling would "
                     + "email the customer, and refunds are separate. Decide what to do with the order.");
-            case EXCEPTION -> throw new ShipmentNeedsPersonException("EXCEPTION", said(shipment, known)
-                    + " The order was not changed; check with the courier.");
+            case EXCEPTION -> throw new ShipmentNeedsPersonException("EXCEPTION",
+                    said(shipment, known) + " The order was not changed; check with the courier.");
             default -> log.debug("Shipment {} ({} AWB {}): {}", shipment.id(), shipment.courier(), shipment.awb(),
                     known.courierStatus());
         }
@@ -167,8 +189,9 @@ public class CourierTracking {
     }
 
     /**
-     * Counts the failure and backs off: the poll interval, doubled for each failure in a row up to eight times, so a
-     * courier that is down or an AWB it does not know yet is not asked as often as a shipment on its way.
+     * Counts the failure and backs off: the poll interval, doubled for each failure in a
+     * row up to eight times, so a courier that is down or an AWB it does not know yet is
+     * not asked as often as a shipment on its way.
      */
     private void failedPoll(TrackedShipment shipment, String error) {
         int failures = shipment.consecutiveFailures() + 1;
@@ -200,4 +223,5 @@ public class CourierTracking {
         long id = exchange.getProperty(SHIPMENT_ID, Long.class);
         return shipments.find(id).orElseThrow(() -> new IllegalStateException("tracked shipment " + id + " is gone"));
     }
+
 }

@@ -13,8 +13,9 @@ import io.shipsync.outbox.UpdateState;
 import io.shipsync.store.Platform;
 
 /**
- * What to do next for one update, as a plain function of the update, what is known of its order and the platform's
- * abilities: the state rules and the rules for trusting what shipsync knows, with no Camel and no database.
+ * What to do next for one update, as a plain function of the update, what is known of its
+ * order and the platform's abilities: the state rules and the rules for trusting what
+ * shipsync knows, with no Camel and no database.
  */
 public final class DispatchDecision {
 
@@ -23,13 +24,17 @@ public final class DispatchDecision {
 
     /** The next step of an update. */
     public sealed interface NextStep {
+
     }
 
     /** Nothing now: the update is settled, or waits for a later attempt. */
     public record Nothing() implements NextStep {
     }
 
-    /** Read the order first: its status is unknown or stale, or a request's answer was lost. */
+    /**
+     * Read the order first: its status is unknown or stale, or a request's answer was
+     * lost.
+     */
     public record ReadOrder() implements NextStep {
     }
 
@@ -37,24 +42,27 @@ public final class DispatchDecision {
     public record Send(OrderStatus status) implements NextStep {
     }
 
-    /** The update is settled without a request: the order is already there, or can never get there. */
+    /**
+     * The update is settled without a request: the order is already there, or can never
+     * get there.
+     */
     public record Settle(UpdateState outcome, String detail) implements NextStep {
     }
 
     /**
      * How much of what shipsync knows is trusted.
      *
-     * @param readValidFor        how long a status read from the platform counts
+     * @param readValidFor how long a status read from the platform counts
      * @param ownUpdateTrustedFor how long a status shipsync itself applied counts
-     * @param fillSkippedSteps    send the documented steps an update skips
+     * @param fillSkippedSteps send the documented steps an update skips
      */
     public record Rules(Duration readValidFor, Duration ownUpdateTrustedFor, boolean fillSkippedSteps) {
     }
 
     /**
-     * @param known            what shipsync knows of the order's status
-     * @param checkedThisRound whether this update already acted on a current status of the order, so its later steps
-     *                         need no new read
+     * @param known what shipsync knows of the order's status
+     * @param checkedThisRound whether this update already acted on a current status of
+     * the order, so its later steps need no new read
      */
     public static NextStep next(StatusUpdate update, Optional<KnownOrder> known, boolean checkedThisRound,
             Platform platform, Instant now, Rules rules) {
@@ -62,17 +70,21 @@ public final class DispatchDecision {
             return new Nothing();
         }
         if (update.state() == UpdateState.SENDING) {
-            // the last request's answer was lost: read where the platform can; elsewhere the same request is sent
-            // again, which its platform applies at most once (an idempotency key, or a PUT that sets a state)
+            // the last request's answer was lost: read where the platform can; elsewhere
+            // the same request is sent
+            // again, which its platform applies at most once (an idempotency key, or a
+            // PUT that sets a state)
             return platform.readsOrders() ? new ReadOrder() : new Send(update.sendingStatus());
         }
-        boolean current = checkedThisRound || known.filter(order -> order.isCurrent(now, rules.readValidFor(),
-                rules.ownUpdateTrustedFor())).isPresent();
+        boolean current = checkedThisRound
+                || known.filter(order -> order.isCurrent(now, rules.readValidFor(), rules.ownUpdateTrustedFor()))
+                    .isPresent();
         if (platform.readsOrders() && !current) {
             return new ReadOrder();
         }
         if (known.isEmpty() || known.get().learnedFrom() == KnownOrders.Source.DOUBTED) {
-            // a platform without order reads: the target is sent as it is, and the answer tells the order's status
+            // a platform without order reads: the target is sent as it is, and the answer
+            // tells the order's status
             return new Send(update.targetStatus());
         }
         OrderStatus status = known.get().status();
@@ -87,25 +99,36 @@ public final class DispatchDecision {
         String platformName = platform.displayName();
         return update.hasSentSteps()
                 ? new Settle(UpdateState.APPLIED, appliedDetail(platformName, status, update.stepsSent()))
-                : new Settle(UpdateState.UNCHANGED, "The order was already " + status + " on " + platformName
-                        + "; nothing sent.");
+                : new Settle(UpdateState.UNCHANGED,
+                        "The order was already " + status + " on " + platformName + "; nothing sent.");
     }
 
-    /** What a request that failed without a usable answer (5xx, a timeout, a dropped connection) means. */
+    /**
+     * What a request that failed without a usable answer (5xx, a timeout, a dropped
+     * connection) means.
+     */
     public sealed interface AfterFailure {
+
     }
 
-    /** The platform is down (the circuit opened): the update waits for it without spending an attempt. */
+    /**
+     * The platform is down (the circuit opened): the update waits for it without spending
+     * an attempt.
+     */
     public record WaitForPlatform() implements AfterFailure {
     }
 
-    /** Try again later, this attempt counted; {@code state} says whether the last request's outcome is known. */
+    /**
+     * Try again later, this attempt counted; {@code state} says whether the last
+     * request's outcome is known.
+     */
     public record Retry(UpdateState state, int attempts) implements AfterFailure {
     }
 
     /**
-     * Give up, but only once the last request is known not to have arrived: the order is read first (or, without
-     * order reads, the same request sent once more), {@code now} or after a backoff when such a check failed already.
+     * Give up, but only once the last request is known not to have arrived: the order is
+     * read first (or, without order reads, the same request sent once more), {@code now}
+     * or after a backoff when such a check failed already.
      */
     public record VerifyThenGiveUp(int attempts, String reason, boolean now) implements AfterFailure {
     }
@@ -122,15 +145,17 @@ public final class DispatchDecision {
     }
 
     /**
-     * A failed attempt of an update: a platform that is down is not the update's fault; otherwise the failure is
-     * counted, retried, and after {@code max-attempts} or {@code give-up-after} given up, but never while the last
-     * request may have been applied.
-     *
-     * @param state        the update's state after the failure: SENDING when the request may have been applied
-     * @param platformDown whether this failure opened (or found open) the store's outage circuit
+     * A failed attempt of an update: a platform that is down is not the update's fault;
+     * otherwise the failure is counted, retried, and after {@code max-attempts} or
+     * {@code give-up-after} given up, but never while the last request may have been
+     * applied.
+     * @param state the update's state after the failure: SENDING when the request may
+     * have been applied
+     * @param platformDown whether this failure opened (or found open) the store's outage
+     * circuit
      */
-    public static AfterFailure afterFailure(StatusUpdate update, UpdateState state, String error,
-            boolean platformDown, Platform platform, Instant now, Patience patience) {
+    public static AfterFailure afterFailure(StatusUpdate update, UpdateState state, String error, boolean platformDown,
+            Platform platform, Instant now, Patience patience) {
         if (platformDown) {
             return new WaitForPlatform();
         }
@@ -145,10 +170,11 @@ public final class DispatchDecision {
         if (platform.readsOrders() || update.giveUpReason() == null) {
             return new VerifyThenGiveUp(attempts, givingUp.get(), update.giveUpReason() == null);
         }
-        // sent once more after giving up, and that failed too: nothing can tell whether it arrived
-        return new GiveUp(attempts, update.giveUpReason() + " Whether its last request reached "
-                + platform.displayName() + " is not known (it documents no order read): check the order there "
-                + "before replaying.");
+        // sent once more after giving up, and that failed too: nothing can tell whether
+        // it arrived
+        return new GiveUp(attempts,
+                update.giveUpReason() + " Whether its last request reached " + platform.displayName()
+                        + " is not known (it documents no order read): check the order there " + "before replaying.");
     }
 
     private static Optional<String> giveUpReason(StatusUpdate update, int attempts, String lastError, Instant now,
@@ -165,9 +191,13 @@ public final class DispatchDecision {
         return Optional.empty();
     }
 
-    /** The report's words for an applied update; {@code steps} are the statuses sent, comma separated. */
+    /**
+     * The report's words for an applied update; {@code steps} are the statuses sent,
+     * comma separated.
+     */
     static String appliedDetail(String platform, OrderStatus status, String steps) {
         String inSteps = steps.contains(",") ? ", step by step: " + steps.replace(",", ", ") : "";
         return platform + " updated the order to " + status + inSteps + ".";
     }
+
 }

@@ -25,24 +25,34 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Whether requests of one kind may go to a platform account now. The Throttle EIP keeps shipsync's own pace; the gate
- * adds what the platform says: after a 429 or a response with {@code X-RateLimit-Remaining: 0} it stays closed until
- * the platform's reset, and after a 401 until the key is tried again. Kept in the database, so a restart honours it.
+ * Whether requests of one kind may go to a platform account now. The Throttle EIP keeps
+ * shipsync's own pace; the gate adds what the platform says: after a 429 or a response
+ * with {@code X-RateLimit-Remaining: 0} it stays closed until the platform's reset, and
+ * after a 401 until the key is tried again. Kept in the database, so a restart honours
+ * it.
  *
- * <p>It also closes the gap between the throttle and the platform's count. The throttle hands out a permit
- * {@code period} after the one {@code max-requests} before it, but the platform counts requests when they arrive, and
- * the time from permit to arrival varies by a few milliseconds, enough for one request too many in a window. A
- * request arrives before its answer comes back, so the gate lets the next request go only once {@code period} has
- * passed since the answer {@code max-requests} answers ago: however the latency varies, no window of the platform's
- * holds more than {@code max-requests}. Those answer times are kept in the database too, so a crash and a quick
- * restart cannot put a second set of requests into the platform's current window.
+ * <p>
+ * It also closes the gap between the throttle and the platform's count. The throttle
+ * hands out a permit {@code period} after the one {@code max-requests} before it, but the
+ * platform counts requests when they arrive, and the time from permit to arrival varies
+ * by a few milliseconds, enough for one request too many in a window. A request arrives
+ * before its answer comes back, so the gate lets the next request go only once
+ * {@code period} has passed since the answer {@code max-requests} answers ago: however
+ * the latency varies, no window of the platform's holds more than {@code max-requests}.
+ * Those answer times are kept in the database too, so a crash and a quick restart cannot
+ * put a second set of requests into the platform's current window.
  */
 @Component
 public class DispatchGate {
 
-    /** The two budgets a platform may count separately (TribeMade does: 20 updates and 50 reads a minute). */
+    /**
+     * The two budgets a platform may count separately (TribeMade does: 20 updates and 50
+     * reads a minute).
+     */
     public enum Budget {
+
         STATUS_UPDATES, ORDER_READS
+
     }
 
     private record Closed(Instant until, boolean authFailed, String reason) {
@@ -51,33 +61,41 @@ public class DispatchGate {
     private static final Logger log = LoggerFactory.getLogger(DispatchGate.class);
 
     private final JdbcClient jdbc;
+
     private final TransactionTemplate transaction;
+
     private final Clock clock;
+
     private final Map<String, Closed> gates = new ConcurrentHashMap<>();
+
     private final Map<String, Deque<Instant>> answered = new ConcurrentHashMap<>();
 
     public DispatchGate(JdbcClient jdbc, TransactionTemplate transaction, Clock clock) {
         this.jdbc = jdbc;
         this.transaction = transaction;
         this.clock = clock;
-        // a restart may come with a corrected key: try it again at once instead of trusting an old 401, and so do the
+        // a restart may come with a corrected key: try it again at once instead of
+        // trusting an old 401, and so do the
         // updates that waited for the key
         OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
         jdbc.sql("SELECT store_key, closed_until FROM dispatch_gate WHERE auth_failed AND closed_until IS NOT NULL")
-                .query((rs, row) -> Map.entry(rs.getString(1), rs.getObject(2, OffsetDateTime.class)))
-                .list()
-                .forEach(gate -> jdbc.sql("""
-                                UPDATE status_update SET next_attempt_at = :now
-                                WHERE store_key = :store AND state = 'PENDING'
-                                  AND next_attempt_at > :now AND next_attempt_at <= :until""")
-                        .param("now", now).param("store", storeOf(gate.getKey())).param("until", gate.getValue())
-                        .update());
+            .query((rs, row) -> Map.entry(rs.getString(1), rs.getObject(2, OffsetDateTime.class)))
+            .list()
+            .forEach(gate -> jdbc.sql("""
+                    UPDATE status_update SET next_attempt_at = :now
+                    WHERE store_key = :store AND state = 'PENDING'
+                      AND next_attempt_at > :now AND next_attempt_at <= :until""")
+                .param("now", now)
+                .param("store", storeOf(gate.getKey()))
+                .param("until", gate.getValue())
+                .update());
         jdbc.sql("UPDATE dispatch_gate SET auth_failed = FALSE, closed_until = NULL WHERE auth_failed").update();
-        jdbc.sql("SELECT store_key, closed_until, auth_failed, reason FROM dispatch_gate WHERE closed_until IS NOT NULL")
-                .query((rs, row) -> Map.entry(rs.getString(1), new Closed(
-                        rs.getObject(2, OffsetDateTime.class).toInstant(), rs.getBoolean(3), rs.getString(4))))
-                .list()
-                .forEach(e -> gates.put(e.getKey(), e.getValue()));
+        jdbc.sql(
+                "SELECT store_key, closed_until, auth_failed, reason FROM dispatch_gate WHERE closed_until IS NOT NULL")
+            .query((rs, row) -> Map.entry(rs.getString(1),
+                    new Closed(rs.getObject(2, OffsetDateTime.class).toInstant(), rs.getBoolean(3), rs.getString(4))))
+            .list()
+            .forEach(e -> gates.put(e.getKey(), e.getValue()));
     }
 
     /** Until when requests of this kind must wait, if they must. */
@@ -92,18 +110,24 @@ public class DispatchGate {
         return until.isAfter(now) ? Optional.of(until) : Optional.empty();
     }
 
-    /** A request of this kind got its answer, or failed, at {@code at}: it counts in the platform's window until then. */
+    /**
+     * A request of this kind got its answer, or failed, at {@code at}: it counts in the
+     * platform's window until then.
+     */
     public void answered(Store store, Budget budget, Instant at) {
         String key = key(store.name(), budget);
         remember(store, budget, at);
-        // one commit for both: with many stores each commit counts (H2 writes every commit at once)
+        // one commit for both: with many stores each commit counts (H2 writes every
+        // commit at once)
         transaction.executeWithoutResult(tx -> {
             jdbc.sql("INSERT INTO request_window (budget_key, answered_at) VALUES (:key, :at)")
-                    .param("key", key).param("at", at.atOffset(ZoneOffset.UTC)).update();
+                .param("key", key)
+                .param("at", at.atOffset(ZoneOffset.UTC))
+                .update();
             jdbc.sql("DELETE FROM request_window WHERE budget_key = :key AND answered_at < :since")
-                    .param("key", key)
-                    .param("since", at.minus(limit(store, budget).period()).atOffset(ZoneOffset.UTC))
-                    .update();
+                .param("key", key)
+                .param("since", at.minus(limit(store, budget).period()).atOffset(ZoneOffset.UTC))
+                .update();
         });
     }
 
@@ -125,7 +149,10 @@ public class DispatchGate {
         }
     }
 
-    /** The latest answer times of a budget, read from the database the first time after a start. */
+    /**
+     * The latest answer times of a budget, read from the database the first time after a
+     * start.
+     */
     private Deque<Instant> window(Store store, Budget budget) {
         return answered.computeIfAbsent(key(store.name(), budget), key -> restoredWindow(store, budget));
     }
@@ -135,26 +162,28 @@ public class DispatchGate {
     }
 
     /**
-     * The requests of the last period, as the platform may still count them after a restart: the answers recorded
-     * before it, and, of status updates, those that were out when the service stopped (SENDING, marked right before
-     * the request left).
+     * The requests of the last period, as the platform may still count them after a
+     * restart: the answers recorded before it, and, of status updates, those that were
+     * out when the service stopped (SENDING, marked right before the request left).
      */
     private Deque<Instant> restoredWindow(Store store, Budget budget) {
         Store.Limit limit = limit(store, budget);
         String storeKey = store.name();
         OffsetDateTime since = OffsetDateTime.now(clock).minus(limit.period()).withOffsetSameInstant(ZoneOffset.UTC);
         var times = new ArrayList<>(jdbc.sql("""
-                        SELECT answered_at FROM request_window WHERE budget_key = :key AND answered_at > :since""")
-                .param("key", key(storeKey, budget)).param("since", since)
-                .query((rs, row) -> rs.getObject(1, OffsetDateTime.class).toInstant())
-                .list());
+                SELECT answered_at FROM request_window WHERE budget_key = :key AND answered_at > :since""")
+            .param("key", key(storeKey, budget))
+            .param("since", since)
+            .query((rs, row) -> rs.getObject(1, OffsetDateTime.class).toInstant())
+            .list());
         if (budget == Budget.STATUS_UPDATES) {
             times.addAll(jdbc.sql("""
-                            SELECT updated_at FROM status_update
-                            WHERE store_key = :store AND state = 'SENDING' AND updated_at > :since""")
-                    .param("store", storeKey).param("since", since)
-                    .query((rs, row) -> rs.getObject(1, OffsetDateTime.class).toInstant())
-                    .list());
+                    SELECT updated_at FROM status_update
+                    WHERE store_key = :store AND state = 'SENDING' AND updated_at > :since""")
+                .param("store", storeKey)
+                .param("since", since)
+                .query((rs, row) -> rs.getObject(1, OffsetDateTime.class).toInstant())
+                .list());
         }
         Collections.sort(times);
         return new ArrayDeque<>(times.subList(Math.max(0, times.size() - limit.maxRequests()), times.size()));
@@ -162,8 +191,8 @@ public class DispatchGate {
 
     /**
      * Waits for the gate when it opens within {@code longest}, as the throttle would.
-     *
-     * @return true when requests may go now; false when the wait is longer, or the thread was asked to stop
+     * @return true when requests may go now; false when the wait is longer, or the thread
+     * was asked to stop
      */
     public boolean awaitOpen(Store store, Budget budget, Duration longest) {
         Optional<Instant> until = closedUntil(store, budget);
@@ -177,7 +206,8 @@ public class DispatchGate {
         try {
             Thread.sleep(Math.max(0, wait.toMillis()));
             return true;
-        } catch (InterruptedException e) {
+        }
+        catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
         }
@@ -189,11 +219,12 @@ public class DispatchGate {
         String storeKey = store.name();
         if (answer.outcome() instanceof PlatformAnswer.RateLimited limited) {
             close(storeKey, budget, limited.retryAt(), false, "the platform answered 429 Rate limit exceeded");
-        } else {
+        }
+        else {
             answer.rateLimit()
-                    .filter(limit -> limit.remaining() <= 0 && limit.reset().isAfter(clock.instant()))
-                    .ifPresent(limit -> close(storeKey, budget, limit.reset(), false,
-                            "the platform's rate-limit window is used up"));
+                .filter(limit -> limit.remaining() <= 0 && limit.reset().isAfter(clock.instant()))
+                .ifPresent(limit -> close(storeKey, budget, limit.reset(), false,
+                        "the platform's rate-limit window is used up"));
         }
         boolean accepted = answer.outcome() instanceof PlatformAnswer.Applied
                 || answer.outcome() instanceof PlatformAnswer.OrderRead;
@@ -205,7 +236,10 @@ public class DispatchGate {
         }
     }
 
-    /** A 401: every request of the account waits; one is tried again after {@code retryAfter}. */
+    /**
+     * A 401: every request of the account waits; one is tried again after
+     * {@code retryAfter}.
+     */
     public void authFailed(Store store, String platformError, Duration retryAfter) {
         String storeKey = store.name();
         String reason = store.platform().displayName() + " refused the API key (" + platformError + "); check "
@@ -232,27 +266,35 @@ public class DispatchGate {
         gates.put(key, new Closed(until, authFailed, reason));
         OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
         int updated = jdbc.sql("""
-                        UPDATE dispatch_gate SET closed_until = :until, auth_failed = :auth, reason = :reason,
-                                                 updated_at = :now
-                        WHERE store_key = :key""")
-                .param("until", until.atOffset(ZoneOffset.UTC)).param("auth", authFailed).param("reason", reason)
-                .param("now", now).param("key", key)
-                .update();
+                UPDATE dispatch_gate SET closed_until = :until, auth_failed = :auth, reason = :reason,
+                                         updated_at = :now
+                WHERE store_key = :key""")
+            .param("until", until.atOffset(ZoneOffset.UTC))
+            .param("auth", authFailed)
+            .param("reason", reason)
+            .param("now", now)
+            .param("key", key)
+            .update();
         if (updated == 0) {
             jdbc.sql("""
-                            INSERT INTO dispatch_gate (store_key, closed_until, auth_failed, reason, updated_at)
-                            VALUES (:key, :until, :auth, :reason, :now)""")
-                    .param("key", key).param("until", until.atOffset(ZoneOffset.UTC)).param("auth", authFailed)
-                    .param("reason", reason).param("now", now)
-                    .update();
+                    INSERT INTO dispatch_gate (store_key, closed_until, auth_failed, reason, updated_at)
+                    VALUES (:key, :until, :auth, :reason, :now)""")
+                .param("key", key)
+                .param("until", until.atOffset(ZoneOffset.UTC))
+                .param("auth", authFailed)
+                .param("reason", reason)
+                .param("now", now)
+                .update();
         }
     }
 
     private void open(String storeKey, Budget budget) {
         String key = key(storeKey, budget);
         gates.remove(key);
-        jdbc.sql("UPDATE dispatch_gate SET closed_until = NULL, auth_failed = FALSE, reason = NULL WHERE store_key = :key")
-                .param("key", key).update();
+        jdbc.sql("UPDATE dispatch_gate SET closed_until = NULL, auth_failed = FALSE, reason = NULL"
+                + " WHERE store_key = :key")
+            .param("key", key)
+            .update();
     }
 
     private static String key(String storeKey, Budget budget) {
@@ -262,4 +304,5 @@ public class DispatchGate {
     private static String storeOf(String key) {
         return key.substring(0, key.lastIndexOf('/'));
     }
+
 }

@@ -11,15 +11,18 @@ import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.stereotype.Component;
 
 /**
- * Shows in {@code /actuator/health}'s details, per store, when its dispatch is paused: its platform refused the API
- * key, or it is down. The service stays UP: one store's problem is not the others', and a load balancer taking the
- * instance out would stop the webhook and every other store too.
+ * Shows in {@code /actuator/health}'s details, per store, when its dispatch is paused:
+ * its platform refused the API key, or it is down. The service stays UP: one store's
+ * problem is not the others', and a load balancer taking the instance out would stop the
+ * webhook and every other store too.
  */
 @Component("statusDispatch")
 class DispatchHealthIndicator implements HealthIndicator {
 
     private final Stores stores;
+
     private final DispatchGate gate;
+
     private final PlatformCircuit circuit;
 
     DispatchHealthIndicator(Stores stores, DispatchGate gate, PlatformCircuit circuit) {
@@ -41,4 +44,5 @@ class DispatchHealthIndicator implements HealthIndicator {
         }
         return health.build();
     }
+
 }

@@ -15,15 +15,19 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Tells an outage of a platform account from a problem of one update. When requests for {@code failed-orders}
- * different orders fail in a row (5xx, timeouts, refused connections; any other answer ends the run), the account's
- * circuit opens: nothing is sent to it, updates wait {@code PENDING} without spending their attempts, and one request
- * probes the platform after {@code probe-interval}, then after twice that after each failed probe, up to
- * {@code max-probe-interval}. The first answer that is not a failure closes it.
+ * Tells an outage of a platform account from a problem of one update. When requests for
+ * {@code failed-orders} different orders fail in a row (5xx, timeouts, refused
+ * connections; any other answer ends the run), the account's circuit opens: nothing is
+ * sent to it, updates wait {@code PENDING} without spending their attempts, and one
+ * request probes the platform after {@code probe-interval}, then after twice that after
+ * each failed probe, up to {@code max-probe-interval}. The first answer that is not a
+ * failure closes it.
  *
- * <p>Kept in memory: after a restart the first failures open it again. The Circuit Breaker EIP was not used: it has no
- * correlation key (one breaker per route, where shipsync needs one per account), it counts every failed call alike
- * where an outage is failures across different orders, and an open breaker fails the exchange, where an update must
+ * <p>
+ * Kept in memory: after a restart the first failures open it again. The Circuit Breaker
+ * EIP was not used: it has no correlation key (one breaker per route, where shipsync
+ * needs one per account), it counts every failed call alike where an outage is failures
+ * across different orders, and an open breaker fails the exchange, where an update must
  * simply stay where it is in the outbox.
  */
 @Component
@@ -31,13 +35,17 @@ public class PlatformCircuit {
 
     /** What a request to the account may do now. */
     public sealed interface Permit {
+
     }
 
     /** The platform is up: send. */
     public record Go() implements Permit {
     }
 
-    /** The platform was down: this request is the one probe; its answer closes the circuit or keeps it open. */
+    /**
+     * The platform was down: this request is the one probe; its answer closes the circuit
+     * or keeps it open.
+     */
     public record Probe() implements Permit {
     }
 
@@ -54,8 +62,11 @@ public class PlatformCircuit {
     private static final Logger log = LoggerFactory.getLogger(PlatformCircuit.class);
 
     private final StatusUpdateProperties.Outage settings;
+
     private final Clock clock;
+
     private final Map<String, FailureRun> runs = new HashMap<>();
+
     private final Map<String, Outage> outages = new HashMap<>();
 
     public PlatformCircuit(StatusUpdateProperties properties, Clock clock) {
@@ -63,7 +74,10 @@ public class PlatformCircuit {
         this.clock = clock;
     }
 
-    /** Takes the probe when one is due, so that only one request goes out while the platform is down. */
+    /**
+     * Takes the probe when one is due, so that only one request goes out while the
+     * platform is down.
+     */
     public synchronized Permit permit(String storeKey) {
         Outage outage = outages.get(storeKey);
         if (outage == null) {
@@ -73,7 +87,8 @@ public class PlatformCircuit {
         if (now.isBefore(outage.nextProbe())) {
             return new Wait(outage.nextProbe());
         }
-        // the probe's answer decides; until it comes, the next probe time keeps every other request back
+        // the probe's answer decides; until it comes, the next probe time keeps every
+        // other request back
         outages.put(storeKey, new Outage(outage.platform(), outage.since(), now.plus(outage.interval()),
                 outage.interval(), outage.lastError()));
         log.info("Probing whether {} is available again", outage.platform());
@@ -99,8 +114,8 @@ public class PlatformCircuit {
 
     /**
      * A request for this order failed without a usable answer.
-     *
-     * @return true when the platform is taken as down: the failure is the platform's, not the update's
+     * @return true when the platform is taken as down: the failure is the platform's, not
+     * the update's
      */
     public synchronized boolean failed(String storeKey, String platform, String orderId, String error) {
         Instant now = clock.instant();
@@ -126,7 +141,10 @@ public class PlatformCircuit {
         return true;
     }
 
-    /** "TribeMade unavailable since …, next probe at …", while the account's platform is down. */
+    /**
+     * "TribeMade unavailable since …, next probe at …", while the account's platform is
+     * down.
+     */
     public synchronized Optional<String> outage(String storeKey) {
         return Optional.ofNullable(outages.get(storeKey)).map(PlatformCircuit::describe);
     }
@@ -139,4 +157,5 @@ public class PlatformCircuit {
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
     }
+
 }

@@ -7,11 +7,15 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import org.springframework.stereotype.Component;
 
-/** Exponential backoff with jitter for failed attempts, so that many updates failing together do not retry together. */
+/**
+ * Exponential backoff with jitter for failed attempts, so that many updates failing
+ * together do not retry together.
+ */
 @Component
 public class RetryPolicy {
 
     private final StatusUpdateProperties properties;
+
     private final Clock clock;
 
     public RetryPolicy(StatusUpdateProperties properties, Clock clock) {
@@ -19,7 +23,10 @@ public class RetryPolicy {
         this.clock = clock;
     }
 
-    /** When to try again after the given number of failed attempts: half to all of the doubled delay. */
+    /**
+     * When to try again after the given number of failed attempts: half to all of the
+     * doubled delay.
+     */
     public Instant nextAttemptAfter(int attempts) {
         long base = properties.retryDelay().toMillis();
         long doubled = base << Math.min(attempts - 1, 30);
@@ -38,4 +45,5 @@ public class RetryPolicy {
         long minutes = seconds % 3600 / 60;
         return (hours > 0 ? hours + "h" : "") + (minutes > 0 || hours == 0 ? minutes + "m" : "");
     }
+
 }

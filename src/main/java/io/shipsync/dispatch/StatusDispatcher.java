@@ -31,9 +31,10 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The status-dispatch routes' steps, one update at a time: the next call comes from {@link DispatchDecision}, and
- * each platform answer, classified by the store's platform adapter, is recorded before the route goes on, so a crash
- * at any point leaves the update where a restart can continue it. Every store has its own gate, circuit and
+ * The status-dispatch routes' steps, one update at a time: the next call comes from
+ * {@link DispatchDecision}, and each platform answer, classified by the store's platform
+ * adapter, is recorded before the route goes on, so a crash at any point leaves the
+ * update where a restart can continue it. Every store has its own gate, circuit and
  * throttle key: one store's 429, 401 pause, outage or backlog never holds back another.
  */
 @Component("statusDispatcher")
@@ -41,25 +42,41 @@ public class StatusDispatcher {
 
     /** Exchange properties the routes read. */
     public static final String STORE = "shipsyncStore";
+
     public static final String UPDATE_ID = "shipsyncUpdateId";
+
     public static final String ANSWER = "shipsyncAnswer";
 
     private static final String READ_AHEAD = "shipsyncReadAhead";
-    /** This exchange acted on a current status of the order: the update's later steps need no new read. */
+
+    /**
+     * This exchange acted on a current status of the order: the update's later steps need
+     * no new read.
+     */
     private static final String ORDER_CHECKED = "shipsyncOrderChecked";
 
     private static final Logger log = LoggerFactory.getLogger(StatusDispatcher.class);
 
     private final Outbox outbox;
+
     private final KnownOrders knownOrders;
+
     private final TrackedShipments shipments;
+
     private final Stores stores;
+
     private final DispatchGate gate;
+
     private final PlatformCircuit circuit;
+
     private final RetryPolicy retries;
+
     private final StatusUpdateProperties properties;
+
     private final TransactionTemplate transaction;
+
     private final Duration readThrottlePeriod;
+
     private final Clock clock;
 
     public StatusDispatcher(Outbox outbox, KnownOrders knownOrders, TrackedShipments shipments, Stores stores,
@@ -78,36 +95,47 @@ public class StatusDispatcher {
         this.clock = clock;
     }
 
-    /** About one period's worth of a store's due updates: the throttle never holds a large backlog in memory. */
+    /**
+     * About one period's worth of a store's due updates: the throttle never holds a large
+     * backlog in memory.
+     */
     public List<Long> dueUpdates(@ExchangeProperty(STORE) String storeName) {
         Store store = stores.get(storeName);
         if (gate.closedUntil(store, Budget.STATUS_UPDATES)
-                .filter(until -> until.isAfter(clock.instant().plus(store.statusUpdates().period()))).isPresent()
-                || circuit.waitingUntil(storeName).isPresent()) {
+            .filter(until -> until.isAfter(clock.instant().plus(store.statusUpdates().period())))
+            .isPresent() || circuit.waitingUntil(storeName).isPresent()) {
             return List.of();
         }
         return outbox.dueUpdates(storeName, store.statusUpdates().maxRequests());
     }
 
     /**
-     * The store's status-update permits per the throttle's period ({@code shipsync.status-updates.period}): a store
-     * with another period gets its share of it, and the gate keeps its exact window.
+     * The store's status-update permits per the throttle's period
+     * ({@code shipsync.status-updates.period}): a store with another period gets its
+     * share of it, and the gate keeps its exact window.
      */
     public int updatePermits(@ExchangeProperty(STORE) String storeName) {
         return stores.get(storeName).statusUpdates().permitsPer(properties.period());
     }
 
-    /** As {@link #updatePermits}, for order reads over {@code shipsync.tribemade.order-reads.period}. */
+    /**
+     * As {@link #updatePermits}, for order reads over
+     * {@code shipsync.tribemade.order-reads.period}.
+     */
     public int readPermits(@ExchangeProperty(STORE) String storeName) {
         return stores.get(storeName).orderReads().orElseThrow().permitsPer(readThrottlePeriod);
     }
 
-    /** The updates of a batch whose order must be read before anything is sent: unknown, or an answer was lost. */
+    /**
+     * The updates of a batch whose order must be read before anything is sent: unknown,
+     * or an answer was lost.
+     */
     public List<Long> needingOrderRead(@Body List<Long> ids) {
         return ids.stream()
-                .filter(id -> outbox.find(id)
-                        .filter(update -> next(update, false) instanceof DispatchDecision.ReadOrder).isPresent())
-                .toList();
+            .filter(id -> outbox.find(id)
+                .filter(update -> next(update, false) instanceof DispatchDecision.ReadOrder)
+                .isPresent())
+            .toList();
     }
 
     public void begin(Exchange exchange, @Body Long updateId) {
@@ -116,8 +144,9 @@ public class StatusDispatcher {
     }
 
     /**
-     * Reads ahead, from the order-read budget, while the update budget may still be closed: the read is all that
-     * happens now; the update itself waits for its turn in the batch.
+     * Reads ahead, from the order-read budget, while the update budget may still be
+     * closed: the read is all that happens now; the update itself waits for its turn in
+     * the batch.
      */
     public void beginReadAhead(Exchange exchange, @Body Long updateId) {
         exchange.setProperty(UPDATE_ID, updateId);
@@ -144,19 +173,22 @@ public class StatusDispatcher {
         if (outcome instanceof PlatformAnswer.OrderRead read) {
             boolean verifiedApplied = update.state() == UpdateState.SENDING && read.status() == update.sendingStatus();
             boolean verifiedNotApplied = update.state() == UpdateState.SENDING && !verifiedApplied;
-            // the answer's place in the rate-limit window is committed with what it told: one commit per answer
+            // the answer's place in the rate-limit window is committed with what it told:
+            // one commit per answer
             transaction.executeWithoutResult(tx -> {
                 gate.observe(store, Budget.ORDER_READS, answer);
                 knownOrders.remember(store.name(), update.orderId(), read.status(), read.trackingUrl(),
                         KnownOrders.Source.PLATFORM);
                 if (verifiedApplied) {
                     outbox.recordStepApplied(update.id(), update.sendingStatus());
-                } else if (verifiedNotApplied && update.giveUpReason() == null) {
+                }
+                else if (verifiedNotApplied && update.giveUpReason() == null) {
                     outbox.backToPending(update.id());
                 }
             });
             if (verifiedNotApplied && update.giveUpReason() != null) {
-                // given up while its last request's outcome was unknown: now known not to have arrived
+                // given up while its last request's outcome was unknown: now known not to
+                // have arrived
                 throw new UpdateFailedException(update.giveUpReason(), update.lastError());
             }
             if (verifiedApplied && update.sendingStatus() == OrderStatus.DISPATCHED) {
@@ -164,7 +196,8 @@ public class StatusDispatcher {
             }
             exchange.setProperty(ORDER_CHECKED, true);
             decideNext(exchange);
-        } else {
+        }
+        else {
             onRefusalOrWait(exchange, update, store, outcome);
         }
     }
@@ -187,26 +220,30 @@ public class StatusDispatcher {
             return;
         }
         if (outcome instanceof PlatformAnswer.Failed) {
-            // the platform may have applied it before failing: verify (or, without reads, send the same again)
+            // the platform may have applied it before failing: verify (or, without reads,
+            // send the same again)
             failedAttempt(exchange, update, UpdateState.SENDING, describe(store, outcome));
             return;
         }
         circuit.answered(store.name());
         if (outcome instanceof PlatformAnswer.Applied applied) {
             onApplied(exchange, update, store, sent, answer, applied);
-        } else if (outcome instanceof PlatformAnswer.RateLimited || outcome instanceof PlatformAnswer.Unauthorized) {
+        }
+        else if (outcome instanceof PlatformAnswer.RateLimited || outcome instanceof PlatformAnswer.Unauthorized) {
             outbox.backToPending(update.id());
             onRefusalOrWait(exchange, update, store, outcome);
-        } else {
+        }
+        else {
             onRefusalOrWait(exchange, update, store, outcome);
         }
     }
 
-    private void onApplied(Exchange exchange, StatusUpdate update, Store store, OrderStatus sent,
-            PlatformAnswer answer, PlatformAnswer.Applied applied) {
+    private void onApplied(Exchange exchange, StatusUpdate update, Store store, OrderStatus sent, PlatformAnswer answer,
+            PlatformAnswer.Applied applied) {
         OrderStatus now = applied.orderNow().orElse(sent);
         if (now != sent) {
-            // the platform answered with the order in another status than the one sent: act on what it says
+            // the platform answered with the order in another status than the one sent:
+            // act on what it says
             transaction.executeWithoutResult(tx -> {
                 gate.observe(store, Budget.STATUS_UPDATES, answer);
                 knownOrders.remember(store.name(), update.orderId(), now, null, KnownOrders.Source.PLATFORM);
@@ -214,14 +251,16 @@ public class StatusDispatcher {
             });
             exchange.setProperty(ORDER_CHECKED, true);
             if (next(update(exchange), true) instanceof DispatchDecision.Send) {
-                // sending again would meet the same answer, round after round: a person must look
+                // sending again would meet the same answer, round after round: a person
+                // must look
                 throw new UpdateFailedException(store.platform().displayName() + " accepted " + sent
                         + " but answered with the order still " + now + ".", "HTTP 200, order_status " + now);
             }
             decideNext(exchange);
             return;
         }
-        // the answer is recorded first, in one commit of its own with its place in the rate-limit window; what
+        // the answer is recorded first, in one commit of its own with its place in the
+        // rate-limit window; what
         // follows from it can fail without undoing it
         boolean reachedTarget = sent == update.targetStatus();
         transaction.executeWithoutResult(tx -> {
@@ -234,7 +273,8 @@ public class StatusDispatcher {
                         ? shipments.whyNotFollowed(update.trackingUrl()).map(why -> " " + why).orElse("") : "";
                 outbox.settle(update.id(), UpdateState.APPLIED,
                         DispatchDecision.appliedDetail(store.platform().displayName(), sent, steps) + notFollowed);
-            } else {
+            }
+            else {
                 outbox.recordStepApplied(update.id(), sent);
             }
         });
@@ -249,12 +289,14 @@ public class StatusDispatcher {
     private void onRefusalOrWait(Exchange exchange, StatusUpdate update, Store store, Outcome outcome) {
         if (outcome instanceof PlatformAnswer.RateLimited) {
             decideNext(exchange);
-        } else if (outcome instanceof PlatformAnswer.Refused refused) {
-            outbox.recordAttempt(update.id(), update.attempts() + 1, "HTTP " + refused.httpStatus() + " "
-                    + refused.reason());
+        }
+        else if (outcome instanceof PlatformAnswer.Refused refused) {
+            outbox.recordAttempt(update.id(), update.attempts() + 1,
+                    "HTTP " + refused.httpStatus() + " " + refused.reason());
             throw new UpdateFailedException(store.platform().displayName() + " refused the update: " + refused.reason()
                     + " (HTTP " + refused.httpStatus() + ").", "HTTP " + refused.httpStatus() + " " + refused.reason());
-        } else if (outcome instanceof PlatformAnswer.Unauthorized unauthorized) {
+        }
+        else if (outcome instanceof PlatformAnswer.Unauthorized unauthorized) {
             gate.authFailed(store, unauthorized.httpStatus() + " " + unauthorized.reason(),
                     properties.authRetryInterval());
             gate.closedUntil(store, Budget.STATUS_UPDATES).ifPresent(until -> outbox.postpone(update.id(), until));
@@ -263,27 +305,33 @@ public class StatusDispatcher {
     }
 
     /**
-     * Starts following a dispatched order's delivery at its courier: a follow-up of an applied update, so when it
-     * fails the update stays applied, and its report says that the delivery is not followed.
+     * Starts following a dispatched order's delivery at its courier: a follow-up of an
+     * applied update, so when it fails the update stays applied, and its report says that
+     * the delivery is not followed.
      */
     private void followDelivery(StatusUpdate update) {
         try {
             shipments.startTracking(update.storeKey(), update.orderId(), update.trackingUrl(), update.id());
-        } catch (RuntimeException e) {
+        }
+        catch (RuntimeException e) {
             log.error("Order {} was dispatched, but shipsync could not start following its delivery: {}",
                     update.orderId(), e.toString());
             outbox.appendDetail(update.id(), " Delivery is not followed: shipsync could not record the shipment.");
         }
     }
 
-    /** The request failed without an HTTP answer: refused, timed out, or the connection dropped. */
+    /**
+     * The request failed without an HTTP answer: refused, timed out, or the connection
+     * dropped.
+     */
     public void onConnectionFailure(Exchange exchange, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) {
         StatusUpdate update = update(exchange);
         Store store = store(update);
         PlatformRequest request = exchange.getProperty(PlatformRequest.PROPERTY, PlatformRequest.class);
         PlatformAnswer answer = PlatformAnswer.ofConnectionFailure(failure, clock.instant());
         Outcome outcome = answer.outcome();
-        // a failed read changes nothing; a status request that may have gone out stays SENDING, to be verified
+        // a failed read changes nothing; a status request that may have gone out stays
+        // SENDING, to be verified
         boolean wasRead = request.isOrderRead();
         gate.answered(store, wasRead ? Budget.ORDER_READS : Budget.STATUS_UPDATES, answer.answeredAt());
         UpdateState state = wasRead ? update.state()
@@ -297,12 +345,14 @@ public class StatusDispatcher {
         NextStep step = next(update, exchange.getProperty(ORDER_CHECKED, false, Boolean.class));
         if (step instanceof DispatchDecision.ReadOrder) {
             callWhenOpen(exchange, update, Budget.ORDER_READS, null);
-        } else if (step instanceof DispatchDecision.Send send) {
+        }
+        else if (step instanceof DispatchDecision.Send send) {
             exchange.setProperty(ORDER_CHECKED, true);
             if (!exchange.getProperty(READ_AHEAD, false, Boolean.class)) {
                 callWhenOpen(exchange, update, Budget.STATUS_UPDATES, send.status());
             }
-        } else if (step instanceof DispatchDecision.Settle settle) {
+        }
+        else if (step instanceof DispatchDecision.Settle settle) {
             outbox.settle(update.id(), settle.outcome(), settle.detail());
         }
     }
@@ -316,14 +366,15 @@ public class StatusDispatcher {
     }
 
     /**
-     * Lets the call go when the service is not stopping, the store's gate is open (waiting for a short closure, as
-     * the throttle would) and its platform is up, or takes the one probe of a platform that was down.
-     *
+     * Lets the call go when the service is not stopping, the store's gate is open
+     * (waiting for a short closure, as the throttle would) and its platform is up, or
+     * takes the one probe of a platform that was down.
      * @param status the status to send; null for an order read
      */
     private void callWhenOpen(Exchange exchange, StatusUpdate update, Budget budget, OrderStatus status) {
         if (exchange.getContext().isStopping()) {
-            // the service is stopping: no new request; the update stays where it is for the next start
+            // the service is stopping: no new request; the update stays where it is for
+            // the next start
             return;
         }
         Store store = store(update);
@@ -333,13 +384,17 @@ public class StatusDispatcher {
             return;
         }
         if (circuit.permit(store.name()) instanceof Wait) {
-            // the platform is down: the update stays due, and dispatch takes nothing until the next probe
+            // the platform is down: the update stays due, and dispatch takes nothing
+            // until the next probe
             return;
         }
         exchange.setProperty(PlatformRequest.PROPERTY, new PlatformRequest(store, update, status));
     }
 
-    /** A request failed without a usable answer: what that means is {@link DispatchDecision#afterFailure}'s. */
+    /**
+     * A request failed without a usable answer: what that means is
+     * {@link DispatchDecision#afterFailure}'s.
+     */
     private void failedAttempt(Exchange exchange, StatusUpdate update, UpdateState state, String error) {
         exchange.removeProperty(PlatformRequest.PROPERTY);
         Store store = store(update);
@@ -348,13 +403,16 @@ public class StatusDispatcher {
                 clock.instant(), new DispatchDecision.Patience(properties.maxAttempts(), properties.giveUpAfter()));
         if (next instanceof DispatchDecision.WaitForPlatform) {
             outbox.retryLater(update.id(), state, update.attempts(), clock.instant(), error);
-        } else if (next instanceof DispatchDecision.Retry retry) {
+        }
+        else if (next instanceof DispatchDecision.Retry retry) {
             outbox.retryLater(update.id(), retry.state(), retry.attempts(), retries.nextAttemptAfter(retry.attempts()),
                     error);
-        } else if (next instanceof DispatchDecision.VerifyThenGiveUp verify) {
+        }
+        else if (next instanceof DispatchDecision.VerifyThenGiveUp verify) {
             Instant at = verify.now() ? clock.instant() : retries.nextAttemptAfter(verify.attempts());
             outbox.giveUpAfterReading(update.id(), verify.attempts(), error, verify.reason(), at);
-        } else if (next instanceof DispatchDecision.GiveUp giveUp) {
+        }
+        else if (next instanceof DispatchDecision.GiveUp giveUp) {
             outbox.recordAttempt(update.id(), giveUp.attempts(), error);
             throw new UpdateFailedException(giveUp.reason(), error);
         }
@@ -380,4 +438,5 @@ public class StatusDispatcher {
         }
         return platform + ": " + outcome;
     }
+
 }

@@ -1,8 +1,9 @@
 package io.shipsync.dispatch;
 
 /**
- * An update that cannot be delivered: the platform refused it, or every attempt failed. The status-dispatch route's
- * dead-letter channel parks it with this message as the reason a person reads.
+ * An update that cannot be delivered: the platform refused it, or every attempt failed.
+ * The status-dispatch route's dead-letter channel parks it with this message as the
+ * reason a person reads.
  */
 public class UpdateFailedException extends RuntimeException {
 
@@ -16,4 +17,5 @@ public class UpdateFailedException extends RuntimeException {
     public String technicalDetail() {
         return technicalDetail;
     }
+
 }

@@ -5,11 +5,13 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * An order's status on the store platform, in the order of the documented flow
- * started → processing → dispatched → delivered, with cancelled reachable from any status that is not final.
- * Refunded is a status shipsync never sends but can read back (Cekat): final, like cancelled.
+ * An order's status on the store platform, in the order of the documented flow started →
+ * processing → dispatched → delivered, with cancelled reachable from any status that is
+ * not final. Refunded is a status shipsync never sends but can read back (Cekat): final,
+ * like cancelled.
  */
 public enum OrderStatus {
+
     STARTED, PROCESSING, DISPATCHED, DELIVERED, CANCELLED, REFUNDED;
 
     /** The spelling the platform and the CSV use. */
@@ -21,7 +23,10 @@ public enum OrderStatus {
         return this == DELIVERED || this == CANCELLED || this == REFUNDED;
     }
 
-    /** Whether a shipment file or an event may ask for it: the store sets started, and shipsync never refunds. */
+    /**
+     * Whether a shipment file or an event may ask for it: the store sets started, and
+     * shipsync never refunds.
+     */
     public boolean isSettable() {
         return this != STARTED && this != REFUNDED;
     }
@@ -38,4 +43,5 @@ public enum OrderStatus {
     public String toString() {
         return wireName();
     }
+
 }

@@ -1,8 +1,8 @@
 package io.shipsync.order;
 
 /**
- * The state rules: what the next call to the platform should be for an order known to be in one status when an
- * update wants it in another.
+ * The state rules: what the next call to the platform should be for an order known to be
+ * in one status when an update wants it in another.
  */
 public final class StatusTransitions {
 
@@ -11,6 +11,7 @@ public final class StatusTransitions {
 
     /** What to do next for one update. */
     public sealed interface Step {
+
     }
 
     /** The order is already where the update wants it. */
@@ -26,8 +27,9 @@ public final class StatusTransitions {
     }
 
     /**
-     * @param hasTrackingUrl whether the update carries a tracking link: a filled-in step to dispatched is only ever
-     *                       sent with one, so without it the update is refused before any step goes out
+     * @param hasTrackingUrl whether the update carries a tracking link: a filled-in step
+     * to dispatched is only ever sent with one, so without it the update is refused
+     * before any step goes out
      */
     public static Step next(OrderStatus current, OrderStatus target, boolean fillSkippedSteps, boolean hasTrackingUrl) {
         if (current == target) {
@@ -51,4 +53,5 @@ public final class StatusTransitions {
         }
         return new Send(OrderStatus.values()[current.ordinal() + 1]);
     }
+
 }

@@ -2,11 +2,11 @@ package io.shipsync.outbox;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -18,17 +18,21 @@ import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.stereotype.Repository;
 
 /**
- * The durable outbox of status updates. Every source only adds intentions here; the dispatch flow is the one reader.
+ * The durable outbox of status updates. Every source only adds intentions here; the
+ * dispatch flow is the one reader.
  */
 @Repository
 public class Outbox {
 
-    private static final String COLUMNS = "id, store_key, order_id, target_status, tracking_url, source, source_file_id, "
+    private static final String COLUMNS = "id, store_key, order_id, target_status, tracking_url, source, "
+            + "source_file_id, "
             + "source_line, source_ref, state, sending_status, steps_sent, attempts, next_attempt_at, last_error, "
             + "created_at, give_up_reason";
 
     private final JdbcClient jdbc;
+
     private final JdbcTemplate batches;
+
     private final Clock clock;
 
     public Outbox(JdbcClient jdbc, JdbcTemplate batches, Clock clock) {
@@ -39,28 +43,27 @@ public class Outbox {
 
     /**
      * Adds updates read from a shipment file, in one batch, in file order.
-     *
-     * @return the updates not added because the same order and status came earlier in the same file
+     * @return the updates not added because the same order and status came earlier in the
+     * same file
      */
     public List<NewUpdate> addFromFile(String storeKey, long fileId, List<NewUpdate> updates) {
         OffsetDateTime now = now();
         int[] inserted = batches.batchUpdate("""
-                        INSERT INTO status_update (store_key, order_id, target_status, tracking_url, source,
-                                                   source_file_id, source_line, state, attempts, next_attempt_at,
-                                                   created_at, updated_at)
-                        VALUES (?, ?, ?, ?, 'csv', ?, ?, 'PENDING', 0, ?, ?, ?)
-                        ON CONFLICT DO NOTHING""",
-                updates, updates.size(), (ps, u) -> {
-                    ps.setString(1, storeKey);
-                    ps.setString(2, u.orderId());
-                    ps.setString(3, u.target().wireName());
-                    ps.setString(4, u.trackingUrl());
-                    ps.setLong(5, fileId);
-                    ps.setLong(6, u.sourceLine());
-                    ps.setObject(7, now);
-                    ps.setObject(8, now);
-                    ps.setObject(9, now);
-                })[0];
+                INSERT INTO status_update (store_key, order_id, target_status, tracking_url, source,
+                                           source_file_id, source_line, state, attempts, next_attempt_at,
+                                           created_at, updated_at)
+                VALUES (?, ?, ?, ?, 'csv', ?, ?, 'PENDING', 0, ?, ?, ?)
+                ON CONFLICT DO NOTHING""", updates, updates.size(), (ps, u) -> {
+            ps.setString(1, storeKey);
+            ps.setString(2, u.orderId());
+            ps.setString(3, u.target().wireName());
+            ps.setString(4, u.trackingUrl());
+            ps.setLong(5, fileId);
+            ps.setLong(6, u.sourceLine());
+            ps.setObject(7, now);
+            ps.setObject(8, now);
+            ps.setObject(9, now);
+        })[0];
         var repeats = new ArrayList<NewUpdate>();
         for (int i = 0; i < inserted.length; i++) {
             if (inserted[i] == 0) {
@@ -71,10 +74,11 @@ public class Outbox {
     }
 
     /**
-     * Adds one update from a source other than a file, in the caller's transaction, so that it is added exactly when
-     * the caller's own record of having asked for it is committed.
-     *
-     * @param sourceRef what in the source asked for it, for a person reading the update later, e.g. "webhook event 17"
+     * Adds one update from a source other than a file, in the caller's transaction, so
+     * that it is added exactly when the caller's own record of having asked for it is
+     * committed.
+     * @param sourceRef what in the source asked for it, for a person reading the update
+     * later, e.g. "webhook event 17"
      * @return the update's id
      */
     public long add(String storeKey, String orderId, OrderStatus target, String trackingUrl, UpdateSource source,
@@ -82,33 +86,40 @@ public class Outbox {
         OffsetDateTime now = now();
         var key = new GeneratedKeyHolder();
         jdbc.sql("""
-                        INSERT INTO status_update (store_key, order_id, target_status, tracking_url, source, source_ref,
-                                                   state, attempts, next_attempt_at, created_at, updated_at)
-                        VALUES (:store, :order, :target, :url, :source, :ref, 'PENDING', 0, :now, :now, :now)""")
-                .param("store", storeKey).param("order", orderId).param("target", target.wireName())
-                .param("url", trackingUrl).param("source", source.wireName()).param("ref", sourceRef)
-                .param("now", now)
-                .update(key, "id");
+                INSERT INTO status_update (store_key, order_id, target_status, tracking_url, source, source_ref,
+                                           state, attempts, next_attempt_at, created_at, updated_at)
+                VALUES (:store, :order, :target, :url, :source, :ref, 'PENDING', 0, :now, :now, :now)""")
+            .param("store", storeKey)
+            .param("order", orderId)
+            .param("target", target.wireName())
+            .param("url", trackingUrl)
+            .param("source", source.wireName())
+            .param("ref", sourceRef)
+            .param("now", now)
+            .update(key, "id");
         return key.getKeyAs(Long.class);
     }
 
     /** The line of a file that asked for the same order and status first. */
     public long firstLineInFile(long fileId, String storeKey, String orderId, OrderStatus target) {
         return jdbc.sql("""
-                        SELECT source_line FROM status_update
-                        WHERE source_file_id = :file AND order_id = :order AND store_key = :store
-                          AND target_status = :target""")
-                .param("file", fileId).param("order", orderId).param("store", storeKey)
-                .param("target", target.wireName())
-                .query(Long.class)
-                .single();
+                SELECT source_line FROM status_update
+                WHERE source_file_id = :file AND order_id = :order AND store_key = :store
+                  AND target_status = :target""")
+            .param("file", fileId)
+            .param("order", orderId)
+            .param("store", storeKey)
+            .param("target", target.wireName())
+            .query(Long.class)
+            .single();
     }
 
     /**
-     * The ids of updates that are due, oldest first, at most one per order: a later update for an order waits until
-     * the earlier one is settled, so an order's updates reach the platform in the order they were asked for.
-     * SENDING rows come first: no request of theirs is in flight any more (one dispatcher per store), so their
-     * answer was lost, and the dispatcher verifies them before anything else.
+     * The ids of updates that are due, oldest first, at most one per order: a later
+     * update for an order waits until the earlier one is settled, so an order's updates
+     * reach the platform in the order they were asked for. SENDING rows come first: no
+     * request of theirs is in flight any more (one dispatcher per store), so their answer
+     * was lost, and the dispatcher verifies them before anything else.
      */
     public List<Long> dueUpdates(String storeKey, int limit) {
         var due = new ArrayList<>(dueIn(storeKey, UpdateState.SENDING, limit));
@@ -118,149 +129,184 @@ public class Outbox {
         return due;
     }
 
-    // one state per query, ordered by the whole (store_key, state, next_attempt_at, id) index: H2 reads the index
-    // in order only when the ORDER BY starts with its first columns, and then the LIMIT stops the scan early
+    // one state per query, ordered by the whole (store_key, state, next_attempt_at, id)
+    // index: H2 reads the index
+    // in order only when the ORDER BY starts with its first columns, and then the LIMIT
+    // stops the scan early
     // however large the backlog (4 ms instead of 4.6 s at 400,000 pending updates)
     private List<Long> dueIn(String storeKey, UpdateState state, int limit) {
         return jdbc.sql("""
-                        SELECT u.id FROM status_update u
-                        WHERE u.store_key = :store AND u.state = :state AND u.next_attempt_at <= :now
-                          AND NOT EXISTS (SELECT 1 FROM status_update e
-                                          WHERE e.order_id = u.order_id AND e.store_key = u.store_key
-                                            AND e.id < u.id
-                                            AND e.state IN ('PENDING', 'SENDING'))
-                        ORDER BY u.store_key, u.state, u.next_attempt_at, u.id
-                        LIMIT :limit""")
-                .param("store", storeKey)
-                .param("state", state.name())
-                .param("now", now())
-                .param("limit", limit)
-                .query(Long.class)
-                .list();
+                SELECT u.id FROM status_update u
+                WHERE u.store_key = :store AND u.state = :state AND u.next_attempt_at <= :now
+                  AND NOT EXISTS (SELECT 1 FROM status_update e
+                                  WHERE e.order_id = u.order_id AND e.store_key = u.store_key
+                                    AND e.id < u.id
+                                    AND e.state IN ('PENDING', 'SENDING'))
+                ORDER BY u.store_key, u.state, u.next_attempt_at, u.id
+                LIMIT :limit""")
+            .param("store", storeKey)
+            .param("state", state.name())
+            .param("now", now())
+            .param("limit", limit)
+            .query(Long.class)
+            .list();
     }
 
     /** Updates not yet settled: the length of the dispatch queue. */
     public long unsettled(String storeKey) {
-        return jdbc.sql("SELECT COUNT(*) FROM status_update WHERE store_key = :store AND state IN ('PENDING', 'SENDING')")
-                .param("store", storeKey)
-                .query(Long.class)
-                .single();
+        return jdbc
+            .sql("SELECT COUNT(*) FROM status_update WHERE store_key = :store AND state IN ('PENDING', 'SENDING')")
+            .param("store", storeKey)
+            .query(Long.class)
+            .single();
     }
 
     /**
-     * When the oldest update of a store still to send joined the outbox: ids grow with time, so the smallest id of
-     * the store's PENDING and SENDING updates, found in the dispatch index, is the oldest.
+     * When the oldest update of a store still to send joined the outbox: ids grow with
+     * time, so the smallest id of the store's PENDING and SENDING updates, found in the
+     * dispatch index, is the oldest.
      */
     public Optional<Instant> oldestUnsettled(String storeKey) {
         return jdbc.sql("""
-                        SELECT created_at FROM status_update WHERE id = (
-                            SELECT MIN(id) FROM status_update
-                            WHERE store_key = :store AND state IN ('PENDING', 'SENDING'))""")
-                .param("store", storeKey)
-                .query((rs, row) -> rs.getObject(1, OffsetDateTime.class).toInstant())
-                .optional();
+                SELECT created_at FROM status_update WHERE id = (
+                    SELECT MIN(id) FROM status_update
+                    WHERE store_key = :store AND state IN ('PENDING', 'SENDING'))""")
+            .param("store", storeKey)
+            .query((rs, row) -> rs.getObject(1, OffsetDateTime.class).toInstant())
+            .optional();
     }
 
     /** The stores that have updates or accepted rows still to send. */
     public List<String> storesWithWorkLeft() {
         return jdbc.sql("""
-                        SELECT DISTINCT store_key FROM status_update WHERE state IN ('PENDING', 'SENDING')
-                        UNION SELECT DISTINCT store_key FROM accepted_row""")
-                .query(String.class)
-                .list();
+                SELECT DISTINCT store_key FROM status_update WHERE state IN ('PENDING', 'SENDING')
+                UNION SELECT DISTINCT store_key FROM accepted_row""").query(String.class).list();
     }
 
     public Optional<StatusUpdate> find(long id) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM status_update WHERE id = :id")
-                .param("id", id)
-                .query(Outbox::toUpdate)
-                .optional();
+            .param("id", id)
+            .query(Outbox::toUpdate)
+            .optional();
     }
 
-    /** The request for {@code status} is about to go out: if the process dies now, the update is verified first. */
+    /**
+     * The request for {@code status} is about to go out: if the process dies now, the
+     * update is verified first.
+     */
     public void markSending(long id, OrderStatus status) {
-        jdbc.sql("UPDATE status_update SET state = 'SENDING', sending_status = :status, updated_at = :now WHERE id = :id")
-                .param("status", status.wireName()).param("now", now()).param("id", id)
-                .update();
+        jdbc.sql("UPDATE status_update SET state = 'SENDING', sending_status = :status, updated_at = :now"
+                + " WHERE id = :id")
+            .param("status", status.wireName())
+            .param("now", now())
+            .param("id", id)
+            .update();
     }
 
     /** A step reached the platform; the update goes on towards its target. */
     public void recordStepApplied(long id, OrderStatus status) {
         jdbc.sql("""
-                        UPDATE status_update
-                        SET state = 'PENDING', sending_status = NULL, give_up_reason = NULL,
-                            steps_sent = CASE WHEN steps_sent IS NULL THEN :status ELSE steps_sent || ',' || :status END,
-                            updated_at = :now
-                        WHERE id = :id""")
-                .param("status", status.wireName()).param("now", now()).param("id", id)
-                .update();
-    }
-
-    /** The platform confirmed the step in flight did not happen: send it again, with no attempt counted. */
-    public void backToPending(long id) {
-        jdbc.sql("UPDATE status_update SET state = 'PENDING', sending_status = NULL, updated_at = :now WHERE id = :id")
-                .param("now", now()).param("id", id)
-                .update();
-    }
-
-    /** Try again later, with the reason kept; the state says whether the last request's outcome is known. */
-    public void retryLater(long id, UpdateState state, int attempts, Instant at, String error) {
-        jdbc.sql("""
-                        UPDATE status_update
-                        SET state = :state, attempts = :attempts, next_attempt_at = :at, last_error = :error,
-                            updated_at = :now
-                        WHERE id = :id""")
-                .param("state", state.name()).param("attempts", attempts).param("at", at.atOffset(ZoneOffset.UTC))
-                .param("error", truncate(error, 2000)).param("now", now()).param("id", id)
-                .update();
+                UPDATE status_update
+                SET state = 'PENDING', sending_status = NULL, give_up_reason = NULL,
+                    steps_sent = CASE WHEN steps_sent IS NULL THEN :status ELSE steps_sent || ',' || :status END,
+                    updated_at = :now
+                WHERE id = :id""").param("status", status.wireName()).param("now", now()).param("id", id).update();
     }
 
     /**
-     * The update gives up, but its last request may have reached the platform: it stays SENDING, to be read at
-     * {@code readAt}, and becomes a dead letter with this reason only if the read shows the request did not arrive.
+     * The platform confirmed the step in flight did not happen: send it again, with no
+     * attempt counted.
+     */
+    public void backToPending(long id) {
+        jdbc.sql("UPDATE status_update SET state = 'PENDING', sending_status = NULL, updated_at = :now WHERE id = :id")
+            .param("now", now())
+            .param("id", id)
+            .update();
+    }
+
+    /**
+     * Try again later, with the reason kept; the state says whether the last request's
+     * outcome is known.
+     */
+    public void retryLater(long id, UpdateState state, int attempts, Instant at, String error) {
+        jdbc.sql("""
+                UPDATE status_update
+                SET state = :state, attempts = :attempts, next_attempt_at = :at, last_error = :error,
+                    updated_at = :now
+                WHERE id = :id""")
+            .param("state", state.name())
+            .param("attempts", attempts)
+            .param("at", at.atOffset(ZoneOffset.UTC))
+            .param("error", truncate(error, 2000))
+            .param("now", now())
+            .param("id", id)
+            .update();
+    }
+
+    /**
+     * The update gives up, but its last request may have reached the platform: it stays
+     * SENDING, to be read at {@code readAt}, and becomes a dead letter with this reason
+     * only if the read shows the request did not arrive.
      */
     public void giveUpAfterReading(long id, int attempts, String error, String reason, Instant readAt) {
         jdbc.sql("""
-                        UPDATE status_update
-                        SET state = 'SENDING', attempts = :attempts, next_attempt_at = :at, last_error = :error,
-                            give_up_reason = :reason, updated_at = :now
-                        WHERE id = :id""")
-                .param("attempts", attempts).param("error", truncate(error, 2000))
-                .param("reason", truncate(reason, 2000))
-                .param("at", readAt.atOffset(ZoneOffset.UTC)).param("now", now()).param("id", id)
-                .update();
+                UPDATE status_update
+                SET state = 'SENDING', attempts = :attempts, next_attempt_at = :at, last_error = :error,
+                    give_up_reason = :reason, updated_at = :now
+                WHERE id = :id""")
+            .param("attempts", attempts)
+            .param("error", truncate(error, 2000))
+            .param("reason", truncate(reason, 2000))
+            .param("at", readAt.atOffset(ZoneOffset.UTC))
+            .param("now", now())
+            .param("id", id)
+            .update();
     }
 
-    /** An attempt that failed for good: counted, and its error kept, before the update becomes a dead letter. */
+    /**
+     * An attempt that failed for good: counted, and its error kept, before the update
+     * becomes a dead letter.
+     */
     public void recordAttempt(long id, int attempts, String error) {
         jdbc.sql("UPDATE status_update SET attempts = :attempts, last_error = :error, updated_at = :now WHERE id = :id")
-                .param("attempts", attempts).param("error", truncate(error, 2000)).param("now", now()).param("id", id)
-                .update();
+            .param("attempts", attempts)
+            .param("error", truncate(error, 2000))
+            .param("now", now())
+            .param("id", id)
+            .update();
     }
 
     /** Not now (the platform asked to wait): no attempt is counted. */
     public void postpone(long id, Instant until) {
         jdbc.sql("UPDATE status_update SET next_attempt_at = :at, updated_at = :now WHERE id = :id")
-                .param("at", until.atOffset(ZoneOffset.UTC)).param("now", now()).param("id", id)
-                .update();
+            .param("at", until.atOffset(ZoneOffset.UTC))
+            .param("now", now())
+            .param("id", id)
+            .update();
     }
 
     public void settle(long id, UpdateState outcome, String detail) {
         jdbc.sql("""
-                        UPDATE status_update
-                        SET state = :state, sending_status = NULL, detail = :detail, updated_at = :now
-                        WHERE id = :id""")
-                .param("state", outcome.name()).param("detail", truncate(detail, 2000)).param("now", now())
-                .param("id", id)
-                .update();
+                UPDATE status_update
+                SET state = :state, sending_status = NULL, detail = :detail, updated_at = :now
+                WHERE id = :id""")
+            .param("state", outcome.name())
+            .param("detail", truncate(detail, 2000))
+            .param("now", now())
+            .param("id", id)
+            .update();
     }
 
-    /** Adds a follow-up's words to a settled update's detail, e.g. that its delivery is not followed. */
+    /**
+     * Adds a follow-up's words to a settled update's detail, e.g. that its delivery is
+     * not followed.
+     */
     public void appendDetail(long id, String more) {
         // the column holds 2,000 characters
         jdbc.sql("UPDATE status_update SET detail = LEFT(COALESCE(detail, '') || :more, 2000) WHERE id = :id")
-                .param("more", more).param("id", id)
-                .update();
+            .param("more", more)
+            .param("id", id)
+            .update();
     }
 
     private OffsetDateTime now() {
@@ -273,23 +319,15 @@ public class Outbox {
 
     private static StatusUpdate toUpdate(ResultSet rs, int row) throws SQLException {
         String sending = rs.getString("sending_status");
-        return new StatusUpdate(
-                rs.getLong("id"),
-                rs.getString("store_key"),
-                rs.getString("order_id"),
-                OrderStatus.parse(rs.getString("target_status")).orElseThrow(),
-                rs.getString("tracking_url"),
-                rs.getString("source"),
-                (Long) rs.getObject("source_file_id", Long.class),
-                (Long) rs.getObject("source_line", Long.class),
-                rs.getString("source_ref"),
+        return new StatusUpdate(rs.getLong("id"), rs.getString("store_key"), rs.getString("order_id"),
+                OrderStatus.parse(rs.getString("target_status")).orElseThrow(), rs.getString("tracking_url"),
+                rs.getString("source"), (Long) rs.getObject("source_file_id", Long.class),
+                (Long) rs.getObject("source_line", Long.class), rs.getString("source_ref"),
                 UpdateState.valueOf(rs.getString("state")),
-                sending == null ? null : OrderStatus.parse(sending).orElseThrow(),
-                rs.getString("steps_sent"),
-                rs.getInt("attempts"),
-                rs.getObject("next_attempt_at", OffsetDateTime.class).toInstant(),
-                rs.getString("last_error"),
-                rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+                sending == null ? null : OrderStatus.parse(sending).orElseThrow(), rs.getString("steps_sent"),
+                rs.getInt("attempts"), rs.getObject("next_attempt_at", OffsetDateTime.class).toInstant(),
+                rs.getString("last_error"), rs.getObject("created_at", OffsetDateTime.class).toInstant(),
                 rs.getString("give_up_reason"));
     }
+
 }

@@ -8,30 +8,34 @@ import java.util.Optional;
 import io.shipsync.order.OrderStatus;
 
 /**
- * A platform's answer to one request, as the spine's outcomes: each adapter classifies its platform's codes and
- * bodies into these, so the dispatch decisions are the same for every platform.
+ * A platform's answer to one request, as the spine's outcomes: each adapter classifies
+ * its platform's codes and bodies into these, so the dispatch decisions are the same for
+ * every platform.
  *
- * @param rateLimit  the platform's {@code X-RateLimit-*} headers, when the answer had them
- * @param answeredAt when the answer came (or the request failed): the request reached the platform before this, so
- *                   the rate-limit window counts it from here, however long recording the answer then takes
+ * @param rateLimit the platform's {@code X-RateLimit-*} headers, when the answer had them
+ * @param answeredAt when the answer came (or the request failed): the request reached the
+ * platform before this, so the rate-limit window counts it from here, however long
+ * recording the answer then takes
  */
 public record PlatformAnswer(Outcome outcome, Optional<RateLimit> rateLimit, Instant answeredAt) {
 
     /**
      * @param remaining requests left in the current window
-     * @param reset     when the window frees a request
+     * @param reset when the window frees a request
      */
     public record RateLimit(int remaining, Instant reset) {
     }
 
     /** What the answer means for the update. */
     public sealed interface Outcome {
+
     }
 
     /**
      * The status was applied (or was already so and nothing happened again).
      *
-     * @param orderNow the order's status as the answer shows it, on platforms that answer with the order
+     * @param orderNow the order's status as the answer shows it, on platforms that answer
+     * with the order
      */
     public record Applied(Optional<OrderStatus> orderNow) implements Outcome {
     }
@@ -40,11 +44,17 @@ public record PlatformAnswer(Outcome outcome, Optional<RateLimit> rateLimit, Ins
     public record OrderRead(OrderStatus status, String trackingUrl) implements Outcome {
     }
 
-    /** The platform refused the request; retrying cannot help. {@code reason} is the platform's words. */
+    /**
+     * The platform refused the request; retrying cannot help. {@code reason} is the
+     * platform's words.
+     */
     public record Refused(int httpStatus, String reason) implements Outcome {
     }
 
-    /** The credentials were refused: a problem of the store's configuration, not of the update. */
+    /**
+     * The credentials were refused: a problem of the store's configuration, not of the
+     * update.
+     */
     public record Unauthorized(int httpStatus, String reason) implements Outcome {
     }
 
@@ -52,7 +62,10 @@ public record PlatformAnswer(Outcome outcome, Optional<RateLimit> rateLimit, Ins
     public record RateLimited(Instant retryAt) implements Outcome {
     }
 
-    /** No usable answer (5xx, a timeout, a dropped connection): the request may have been applied. */
+    /**
+     * No usable answer (5xx, a timeout, a dropped connection): the request may have been
+     * applied.
+     */
     public record Failed(int httpStatus, String error) implements Outcome {
     }
 
@@ -60,7 +73,10 @@ public record PlatformAnswer(Outcome outcome, Optional<RateLimit> rateLimit, Ins
     public record NotSent(String error) implements Outcome {
     }
 
-    /** A request that got no HTTP answer: never sent when the connection could not be made, else maybe applied. */
+    /**
+     * A request that got no HTTP answer: never sent when the connection could not be
+     * made, else maybe applied.
+     */
     public static PlatformAnswer ofConnectionFailure(Exception failure, Instant at) {
         String message = failure.getMessage();
         String error = failure.getClass().getSimpleName() + (message == null ? "" : " (" + message + ")");

@@ -13,22 +13,25 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.springframework.stereotype.Component;
 
 /**
- * What the platforms' HTTP calls share: a request of JSON with nothing of the exchange's own headers, and an answer
- * with a status code, a JSON body and rate-limit headers.
+ * What the platforms' HTTP calls share: a request of JSON with nothing of the exchange's
+ * own headers, and an answer with a status code, a JSON body and rate-limit headers.
  */
 @Component
 public class PlatformHttp {
 
-    /** When a 429 says nothing of when to come back: a minute, the window every documented limit uses. */
+    /**
+     * When a 429 says nothing of when to come back: a minute, the window every documented
+     * limit uses.
+     */
     static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(60);
 
     private final ObjectMapper json;
+
     private final Clock clock;
 
     public PlatformHttp(ObjectMapper json, Clock clock) {
@@ -37,20 +40,23 @@ public class PlatformHttp {
     }
 
     /**
-     * Starts a request on the message: the exchange's own headers are removed, so none of them can leak to the
-     * platform, and JSON is asked for.
+     * Starts a request on the message: the exchange's own headers are removed, so none of
+     * them can leak to the platform, and JSON is asked for.
      */
     public void newRequest(Message message) {
         message.removeHeaders("*");
         message.setHeader("Accept", "application/json");
     }
 
-    /** A JSON object of strings as the request body; its bytes, for a signature over them. */
+    /**
+     * A JSON object of strings as the request body; its bytes, for a signature over them.
+     */
     public byte[] jsonBody(Message message, Map<String, String> fields) {
         byte[] body;
         try {
             body = json.writeValueAsBytes(fields);
-        } catch (JsonProcessingException e) {
+        }
+        catch (JsonProcessingException e) {
             throw new IllegalStateException("a map of strings always serialises", e);
         }
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
@@ -69,14 +75,15 @@ public class PlatformHttp {
         }
         try {
             return json.readTree(body);
-        } catch (JsonProcessingException e) {
+        }
+        catch (JsonProcessingException e) {
             return MissingNode.getInstance();
         }
     }
 
     /**
-     * The platform's words for an error: {@code "error": "..."}, {@code "error": {"message": "..."}} or
-     * {@code "message"}.
+     * The platform's words for an error: {@code "error": "..."}, {@code "error":
+     * {"message": "..."}} or {@code "message"}.
      */
     public static String errorText(JsonNode body) {
         JsonNode error = body.path("error");
@@ -89,7 +96,10 @@ public class PlatformHttp {
         return body.path("message").asText("");
     }
 
-    /** The answer with its outcome, its rate-limit headers, and the time it came: now, as it is classified. */
+    /**
+     * The answer with its outcome, its rate-limit headers, and the time it came: now, as
+     * it is classified.
+     */
     public PlatformAnswer answer(Message message, PlatformAnswer.Outcome outcome) {
         return new PlatformAnswer(outcome, rateLimit(message), clock.instant());
     }
@@ -105,8 +115,9 @@ public class PlatformHttp {
     }
 
     /**
-     * When a 429 lets requests go again: a {@code retry_after} in the body, a {@code Retry-After} header (seconds or
-     * an HTTP date), {@code X-RateLimit-Reset}, or a minute.
+     * When a 429 lets requests go again: a {@code retry_after} in the body, a
+     * {@code Retry-After} header (seconds or an HTTP date), {@code X-RateLimit-Reset}, or
+     * a minute.
      */
     public Instant retryAt(Message message, JsonNode body) {
         Instant now = clock.instant();
@@ -117,10 +128,12 @@ public class PlatformHttp {
         if (header != null && !header.isBlank()) {
             try {
                 return now.plusSeconds(Long.parseLong(header.trim()));
-            } catch (NumberFormatException notSeconds) {
+            }
+            catch (NumberFormatException notSeconds) {
                 try {
                     return ZonedDateTime.parse(header.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-                } catch (DateTimeParseException notADate) {
+                }
+                catch (DateTimeParseException notADate) {
                     // neither form: fall through to the other signs
                 }
             }
@@ -129,8 +142,9 @@ public class PlatformHttp {
     }
 
     /**
-     * The codes every platform shares: 401 (credentials), 429 (wait), 5xx and anything unexpected (may pass; the
-     * request may have been applied). Empty for the codes each adapter reads itself.
+     * The codes every platform shares: 401 (credentials), 429 (wait), 5xx and anything
+     * unexpected (may pass; the request may have been applied). Empty for the codes each
+     * adapter reads itself.
      */
     public Optional<PlatformAnswer.Outcome> common(Message message, JsonNode body) {
         int status = status(message);
@@ -147,16 +161,23 @@ public class PlatformHttp {
         return Optional.empty();
     }
 
-    /** A 403 from a platform whose 403 means the key may not write: a credential problem, as a 401 is. */
+    /**
+     * A 403 from a platform whose 403 means the key may not write: a credential problem,
+     * as a 401 is.
+     */
     public static PlatformAnswer.Outcome keyMayNotWrite(JsonNode body, String hint) {
         String error = errorText(body);
         return new PlatformAnswer.Unauthorized(403, (error.isEmpty() ? "Forbidden" : error) + hint);
     }
 
-    /** A 4xx refusal, read only when the platform said why: without its error text it is not the platform speaking. */
+    /**
+     * A 4xx refusal, read only when the platform said why: without its error text it is
+     * not the platform speaking.
+     */
     public PlatformAnswer.Outcome refusal(int status, JsonNode body) {
         String error = errorText(body);
         return error.isEmpty() ? new PlatformAnswer.Failed(status, "answer without the platform's error text")
                 : new PlatformAnswer.Refused(status, error);
     }
+
 }

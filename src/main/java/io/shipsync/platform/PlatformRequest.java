@@ -8,7 +8,8 @@ import io.shipsync.outbox.StatusUpdate;
 import io.shipsync.store.Store;
 
 /**
- * One call to a store's platform, as the dispatcher hands it to the platform's wire route.
+ * One call to a store's platform, as the dispatcher hands it to the platform's wire
+ * route.
  *
  * @param status the status to send; null for an order read
  */
@@ -22,12 +23,17 @@ public record PlatformRequest(Store store, StatusUpdate update, OrderStatus stat
         return status == null;
     }
 
-    /** The platform's key, naming its wire routes: {@code direct:<platform>-update}, {@code direct:<platform>-read}. */
+    /**
+     * The platform's key, naming its wire routes: {@code direct:<platform>-update},
+     * {@code direct:<platform>-read}.
+     */
     public String getPlatform() {
         return store.platform().key();
     }
 
-    /** The store's API root, without a trailing slash, for the wire routes' {@code toD}. */
+    /**
+     * The store's API root, without a trailing slash, for the wire routes' {@code toD}.
+     */
     public String getBaseUrl() {
         String url = store.baseUrl().toString();
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;

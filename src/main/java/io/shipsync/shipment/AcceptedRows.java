@@ -17,23 +17,34 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The rows of shipment files that passed validation, on their way into the outbox's dispatch queue.
+ * The rows of shipment files that passed validation, on their way into the outbox's
+ * dispatch queue.
  *
- * <p>A file's rows are committed here first, keyed by file and line: sequential inserts, so a million-row file is
- * taken in quickly. The outbox's index on the order id, random by nature, costs a page write per row at commit;
- * paying it all while the file is read would slow reading several times over, while the platform takes 20 updates
- * a minute anyway. So rows are admitted to each store's queue in file order, a batch at a time, whenever it runs low.
+ * <p>
+ * A file's rows are committed here first, keyed by file and line: sequential inserts, so
+ * a million-row file is taken in quickly. The outbox's index on the order id, random by
+ * nature, costs a page write per row at commit; paying it all while the file is read
+ * would slow reading several times over, while the platform takes 20 updates a minute
+ * anyway. So rows are admitted to each store's queue in file order, a batch at a time,
+ * whenever it runs low.
  */
 @Component("acceptedRows")
 public class AcceptedRows {
 
-    /** Rows admitted at a time, and how few unsettled updates the queue may hold before more are admitted. */
+    /**
+     * Rows admitted at a time, and how few unsettled updates the queue may hold before
+     * more are admitted.
+     */
     static final int ADMIT_BATCH = 1_000;
 
     private final JdbcTemplate jdbc;
+
     private final Outbox outbox;
+
     private final IngestedFiles files;
+
     private final TransactionTemplate transaction;
+
     private final Stores stores;
 
     public AcceptedRows(JdbcTemplate jdbc, Outbox outbox, IngestedFiles files, TransactionTemplate transaction,
@@ -45,25 +56,27 @@ public class AcceptedRows {
         this.transaction = transaction;
     }
 
-    /** Commits accepted rows of a file; call it inside the transaction that records how far the file was read. */
+    /**
+     * Commits accepted rows of a file; call it inside the transaction that records how
+     * far the file was read.
+     */
     public void add(long fileId, List<ShipmentRow.Accepted> rows) {
         jdbc.batchUpdate("""
-                        INSERT INTO accepted_row (file_id, line, store_key, order_id, target_status, tracking_url)
-                        VALUES (?, ?, ?, ?, ?, ?)""",
-                rows, rows.size(), (ps, row) -> {
-                    ps.setLong(1, fileId);
-                    ps.setLong(2, row.line());
-                    ps.setString(3, row.store());
-                    ps.setString(4, row.orderId());
-                    ps.setString(5, row.status().wireName());
-                    ps.setString(6, row.trackingUrl());
-                });
+                INSERT INTO accepted_row (file_id, line, store_key, order_id, target_status, tracking_url)
+                VALUES (?, ?, ?, ?, ?, ?)""", rows, rows.size(), (ps, row) -> {
+            ps.setLong(1, fileId);
+            ps.setLong(2, row.line());
+            ps.setString(3, row.store());
+            ps.setString(4, row.orderId());
+            ps.setString(5, row.status().wireName());
+            ps.setString(6, row.trackingUrl());
+        });
     }
 
     /**
-     * Moves the oldest accepted rows of each store whose dispatch queue runs low into it, in one transaction per
-     * batch: one store's backlog never holds back another store's rows.
-     *
+     * Moves the oldest accepted rows of each store whose dispatch queue runs low into it,
+     * in one transaction per batch: one store's backlog never holds back another store's
+     * rows.
      * @return how many rows were admitted
      */
     public int admit() {
@@ -79,9 +92,9 @@ public class AcceptedRows {
 
     private int admit(String store) {
         List<Row> rows = jdbc.query("""
-                        SELECT file_id, line, order_id, target_status, tracking_url FROM accepted_row
-                        WHERE store_key = ? ORDER BY store_key, file_id, line LIMIT ?""",
-                AcceptedRows::toRow, store, ADMIT_BATCH);
+                SELECT file_id, line, order_id, target_status, tracking_url FROM accepted_row
+                WHERE store_key = ? ORDER BY store_key, file_id, line LIMIT ?""", AcceptedRows::toRow, store,
+                ADMIT_BATCH);
         long fileId = -1;
         var ofOneFile = new ArrayList<NewUpdate>();
         for (Row row : rows) {
@@ -102,11 +115,12 @@ public class AcceptedRows {
         var repeats = new ArrayList<SkippedRow>();
         for (NewUpdate repeat : outbox.addFromFile(store, fileId, updates)) {
             long first = outbox.firstLineInFile(fileId, store, repeat.orderId(), repeat.target());
-            repeats.add(new SkippedRow(repeat.sourceLine(), repeat.orderId(), repeat.target().wireName(),
-                    "unchanged", "Same order and status as line " + first + " of this file; sent once."));
+            repeats.add(new SkippedRow(repeat.sourceLine(), repeat.orderId(), repeat.target().wireName(), "unchanged",
+                    "Same order and status as line " + first + " of this file; sent once."));
         }
         files.addSkippedRows(fileId, repeats);
-        // the batch holds the store's lowest waiting lines of the file, so this range holds exactly the batch's rows
+        // the batch holds the store's lowest waiting lines of the file, so this range
+        // holds exactly the batch's rows
         jdbc.update("DELETE FROM accepted_row WHERE store_key = ? AND file_id = ? AND line BETWEEN ? AND ?", store,
                 fileId, updates.get(0).sourceLine(), updates.get(updates.size() - 1).sourceLine());
     }
@@ -118,4 +132,5 @@ public class AcceptedRows {
         return new Row(rs.getLong("file_id"), new NewUpdate(rs.getLong("line"), rs.getString("order_id"),
                 OrderStatus.parse(rs.getString("target_status")).orElseThrow(), rs.getString("tracking_url")));
     }
+
 }

@@ -14,63 +14,89 @@ import java.util.Locale;
 import io.shipsync.shipment.ShipmentFileProperties.RecordLimits;
 
 /**
- * The text of a shipment file as the CSV parser gets it: strictly UTF-8, checked as it is decoded, so that a file
- * that is not a shipment CSV is refused with the line where the trouble starts instead of running the service out
- * of memory.
+ * The text of a shipment file as the CSV parser gets it: strictly UTF-8, checked as it is
+ * decoded, so that a file that is not a shipment CSV is refused with the line where the
+ * trouble starts instead of running the service out of memory.
  *
- * <p>Commons CSV holds a whole record (one row, or several lines while a quoted value is open) in memory before it
- * hands it over, and it has no limit: a quote that opens and never closes makes the rest of the file one value, a
- * file without line breaks is one row. So this reader follows the records itself, with the same rules as the
- * parser's RFC 4180 format (a quote opens a quoted value only as a value's first character; inside it, a doubled
- * quote is a quote and line breaks are part of the value; after its closing quote only blanks may come before the
- * separator), and refuses the file as soon as a record passes the size or column limit. It only counts: nothing
- * but the decoding buffers is held here. Quoting mistakes the parser would stop at are named here too, with the
- * line where the quoted value began rather than where the parser gave up.
+ * <p>
+ * Commons CSV holds a whole record (one row, or several lines while a quoted value is
+ * open) in memory before it hands it over, and it has no limit: a quote that opens and
+ * never closes makes the rest of the file one value, a file without line breaks is one
+ * row. So this reader follows the records itself, with the same rules as the parser's RFC
+ * 4180 format (a quote opens a quoted value only as a value's first character; inside it,
+ * a doubled quote is a quote and line breaks are part of the value; after its closing
+ * quote only blanks may come before the separator), and refuses the file as soon as a
+ * record passes the size or column limit. It only counts: nothing but the decoding
+ * buffers is held here. Quoting mistakes the parser would stop at are named here too,
+ * with the line where the quoted value began rather than where the parser gave up.
  */
 final class GuardedCsvText extends Reader {
 
-    /** A reason to refuse the file, for a warehouse person; an IOException so that it passes through the parser. */
+    /**
+     * A reason to refuse the file, for a warehouse person; an IOException so that it
+     * passes through the parser.
+     */
     static final class Refusal extends IOException {
+
         Refusal(String reason) {
             super(reason);
         }
+
     }
 
     private enum State {
+
         /** At the start of a value: a quote here opens a quoted value. */
-        VALUE_START,
-        UNQUOTED,
-        QUOTED,
-        /** A quote inside a quoted value: it closes the value, unless the next character is a quote too. */
+        VALUE_START, UNQUOTED, QUOTED,
+        /**
+         * A quote inside a quoted value: it closes the value, unless the next character
+         * is a quote too.
+         */
         QUOTE_IN_QUOTED,
         /** After a quoted value's closing quote and blanks. */
         AFTER_QUOTED
+
     }
 
     private static final int BUFFER = 8192;
+
     private static final String QUOTING = "A value that starts with a double quote must end with one, and a double "
             + "quote inside it must be doubled (\"\").";
 
     private final InputStream in;
+
     private final char separator;
+
     private final RecordLimits limits;
+
     private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+
     private final ByteBuffer bytes = ByteBuffer.allocate(BUFFER).flip();
+
     private boolean endOfInput;
+
     private boolean finished;
 
     private State state = State.VALUE_START;
+
     /** The line the next character is on; the header is line 1. */
     private long line = 1;
+
     private boolean afterCarriageReturn;
+
     private long recordStartLine = 1;
+
     private long recordCharacters;
+
     private int recordColumns = 1;
+
     private long quoteStartLine;
 
-    /** @param in the file's bytes after any byte order mark */
+    /**
+     * @param in the file's bytes after any byte order mark
+     */
     GuardedCsvText(InputStream in, Separator separator, RecordLimits limits) {
         this.in = in;
         this.separator = separator.symbol();
@@ -121,7 +147,8 @@ final class GuardedCsvText extends Reader {
         int read = in.read(bytes.array(), bytes.position(), bytes.remaining());
         if (read < 0) {
             endOfInput = true;
-        } else {
+        }
+        else {
             bytes.position(bytes.position() + read);
         }
         bytes.flip();
@@ -153,18 +180,22 @@ final class GuardedCsvText extends Reader {
                 if (c == '"') {
                     state = State.QUOTED;
                     quoteStartLine = line;
-                } else if (c == separator) {
+                }
+                else if (c == separator) {
                     nextValue();
-                } else if (lineEnd) {
+                }
+                else if (lineEnd) {
                     nextRecord();
-                } else {
+                }
+                else {
                     state = State.UNQUOTED;
                 }
             }
             case UNQUOTED -> {
                 if (c == separator) {
                     nextValue();
-                } else if (lineEnd) {
+                }
+                else if (lineEnd) {
                     nextRecord();
                 }
             }
@@ -176,13 +207,17 @@ final class GuardedCsvText extends Reader {
             case QUOTE_IN_QUOTED, AFTER_QUOTED -> {
                 if (c == '"' && state == State.QUOTE_IN_QUOTED) {
                     state = State.QUOTED;
-                } else if (c == separator) {
+                }
+                else if (c == separator) {
                     nextValue();
-                } else if (lineEnd) {
+                }
+                else if (lineEnd) {
                     nextRecord();
-                } else if (Character.isWhitespace(c)) {
+                }
+                else if (Character.isWhitespace(c)) {
                     state = State.AFTER_QUOTED;
-                } else {
+                }
+                else {
                     throw new Refusal("Line " + line + " has text after the closing quote of a quoted value (opened on "
                             + "line " + quoteStartLine + "). " + QUOTING);
                 }
@@ -227,4 +262,5 @@ final class GuardedCsvText extends Reader {
             throw new Refusal("Line " + quoteStartLine + " opens a quoted value that never closes. " + QUOTING);
         }
     }
+
 }

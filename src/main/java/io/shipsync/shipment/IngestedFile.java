@@ -3,25 +3,26 @@ package io.shipsync.shipment;
 import java.time.Instant;
 
 /** A shipment file shipsync received, and how far it got. */
-public record IngestedFile(
-        long id,
-        String fileName,
-        String checksum,
-        Instant receivedAt,
-        State state,
-        Long duplicateOf,
-        long linesCommitted,
-        String archivedAs) {
+public record IngestedFile(long id, String fileName, String checksum, Instant receivedAt, State state, Long duplicateOf,
+        long linesCommitted, String archivedAs) {
 
     public enum State {
-        /** Rows are being read and committed; a restart resumes after {@code linesCommitted}. */
+
+        /**
+         * Rows are being read and committed; a restart resumes after
+         * {@code linesCommitted}.
+         */
         INGESTING,
         /** Every row is in the outbox or refused. */
         INGESTED,
         /** The same content as {@code duplicateOf}; nothing of it is sent again. */
         DUPLICATE,
-        /** Unreadable as a shipment CSV, or taking it in kept failing; moved whole to the failed folder. */
+        /**
+         * Unreadable as a shipment CSV, or taking it in kept failing; moved whole to the
+         * failed folder.
+         */
         FAILED
+
     }
 
     /** The first file with this content. */

@@ -20,6 +20,7 @@ import org.springframework.stereotype.Repository;
 public class IngestedFiles {
 
     private final JdbcClient jdbc;
+
     private final JdbcTemplate batches;
 
     public IngestedFiles(JdbcClient jdbc, JdbcTemplate batches) {
@@ -31,51 +32,67 @@ public class IngestedFiles {
             IngestedFile.State state, Long duplicateOf, String failureReason) {
         var keys = new GeneratedKeyHolder();
         jdbc.sql("""
-                        INSERT INTO ingested_file (store_key, file_name, checksum, size_bytes, received_at, state,
-                                                   duplicate_of, failure_reason)
-                        VALUES (:store, :name, :checksum, :size, :received, :state, :duplicateOf, :reason)""")
-                .param("store", storeKey).param("name", Outbox.truncate(fileName, 512)).param("checksum", checksum)
-                .param("size", sizeBytes)
-                .param("received", utc(receivedAt)).param("state", state.name()).param("duplicateOf", duplicateOf)
-                .param("reason", Outbox.truncate(failureReason, 2000))
-                .update(keys, "id");
+                INSERT INTO ingested_file (store_key, file_name, checksum, size_bytes, received_at, state,
+                                           duplicate_of, failure_reason)
+                VALUES (:store, :name, :checksum, :size, :received, :state, :duplicateOf, :reason)""")
+            .param("store", storeKey)
+            .param("name", Outbox.truncate(fileName, 512))
+            .param("checksum", checksum)
+            .param("size", sizeBytes)
+            .param("received", utc(receivedAt))
+            .param("state", state.name())
+            .param("duplicateOf", duplicateOf)
+            .param("reason", Outbox.truncate(failureReason, 2000))
+            .update(keys, "id");
         return keys.getKey().longValue();
     }
 
     public void recordArchivedAs(long id, String path) {
-        jdbc.sql("UPDATE ingested_file SET archived_as = :path WHERE id = :id").param("path", path).param("id", id).update();
+        jdbc.sql("UPDATE ingested_file SET archived_as = :path WHERE id = :id")
+            .param("path", path)
+            .param("id", id)
+            .update();
     }
 
-    /** The most recent file with this content that was read successfully or is being read. */
+    /**
+     * The most recent file with this content that was read successfully or is being read.
+     */
     public Optional<IngestedFile> latestReadable(String checksum) {
         return jdbc.sql("""
-                        SELECT * FROM ingested_file WHERE checksum = :checksum AND state <> 'FAILED'
-                        ORDER BY id DESC LIMIT 1""")
-                .param("checksum", checksum)
-                .query(IngestedFiles::toFile)
-                .optional();
+                SELECT * FROM ingested_file WHERE checksum = :checksum AND state <> 'FAILED'
+                ORDER BY id DESC LIMIT 1""").param("checksum", checksum).query(IngestedFiles::toFile).optional();
     }
 
     public IngestedFile get(long id) {
-        return jdbc.sql("SELECT * FROM ingested_file WHERE id = :id").param("id", id).query(IngestedFiles::toFile).single();
+        return jdbc.sql("SELECT * FROM ingested_file WHERE id = :id")
+            .param("id", id)
+            .query(IngestedFiles::toFile)
+            .single();
     }
 
     public void recordLinesCommitted(long id, long line) {
-        jdbc.sql("UPDATE ingested_file SET lines_committed = :line WHERE id = :id").param("line", line).param("id", id)
-                .update();
+        jdbc.sql("UPDATE ingested_file SET lines_committed = :line WHERE id = :id")
+            .param("line", line)
+            .param("id", id)
+            .update();
     }
 
     /** Gives up on a file whose taking in kept failing; the rows it committed stay. */
     public void markFailed(long id, String reason) {
         jdbc.sql("UPDATE ingested_file SET state = 'FAILED', failure_reason = :reason WHERE id = :id")
-                .param("reason", reason).param("id", id).update();
+            .param("reason", reason)
+            .param("id", id)
+            .update();
     }
 
     public void markIngested(long id) {
         jdbc.sql("UPDATE ingested_file SET state = 'INGESTED' WHERE id = :id").param("id", id).update();
     }
 
-    /** A data row that did not become an update of its own, with the outcome the report gives it. */
+    /**
+     * A data row that did not become an update of its own, with the outcome the report
+     * gives it.
+     */
     public record SkippedRow(long line, String orderId, String status, String outcome, String detail) {
     }
 
@@ -84,42 +101,42 @@ public class IngestedFiles {
             return;
         }
         batches.batchUpdate("""
-                        INSERT INTO skipped_row (file_id, line, order_id, status, outcome, detail)
-                        VALUES (?, ?, ?, ?, ?, ?)""",
-                rows, rows.size(), (ps, row) -> {
-                    ps.setLong(1, fileId);
-                    ps.setLong(2, row.line());
-                    ps.setString(3, Outbox.truncate(row.orderId(), 200));
-                    ps.setString(4, Outbox.truncate(row.status(), 200));
-                    ps.setString(5, row.outcome());
-                    ps.setString(6, Outbox.truncate(row.detail(), 2000));
-                });
+                INSERT INTO skipped_row (file_id, line, order_id, status, outcome, detail)
+                VALUES (?, ?, ?, ?, ?, ?)""", rows, rows.size(), (ps, row) -> {
+            ps.setLong(1, fileId);
+            ps.setLong(2, row.line());
+            ps.setString(3, Outbox.truncate(row.orderId(), 200));
+            ps.setString(4, Outbox.truncate(row.status(), 200));
+            ps.setString(5, row.outcome());
+            ps.setString(6, Outbox.truncate(row.detail(), 2000));
+        });
     }
 
     /**
-     * Files whose every row reached a final outcome and that have no report yet. A duplicate is due once the file
-     * it repeats is reported, since its report points at that one's outcomes.
+     * Files whose every row reached a final outcome and that have no report yet. A
+     * duplicate is due once the file it repeats is reported, since its report points at
+     * that one's outcomes.
      */
     public List<IngestedFile> awaitingReport() {
         return jdbc.sql("""
-                        SELECT f.* FROM ingested_file f
-                        WHERE f.reported_at IS NULL
-                          AND ((f.state = 'INGESTED'
-                                AND NOT EXISTS (SELECT 1 FROM accepted_row r WHERE r.file_id = f.id)
-                                AND NOT EXISTS (SELECT 1 FROM status_update u
-                                                WHERE u.source_file_id = f.id AND u.state IN ('PENDING', 'SENDING')))
-                            OR (f.state = 'DUPLICATE'
-                                AND EXISTS (SELECT 1 FROM ingested_file o
-                                            WHERE o.id = f.duplicate_of AND o.reported_at IS NOT NULL)))
-                        ORDER BY f.id""")
-                .query(IngestedFiles::toFile)
-                .list();
+                SELECT f.* FROM ingested_file f
+                WHERE f.reported_at IS NULL
+                  AND ((f.state = 'INGESTED'
+                        AND NOT EXISTS (SELECT 1 FROM accepted_row r WHERE r.file_id = f.id)
+                        AND NOT EXISTS (SELECT 1 FROM status_update u
+                                        WHERE u.source_file_id = f.id AND u.state IN ('PENDING', 'SENDING')))
+                    OR (f.state = 'DUPLICATE'
+                        AND EXISTS (SELECT 1 FROM ingested_file o
+                                    WHERE o.id = f.duplicate_of AND o.reported_at IS NOT NULL)))
+                ORDER BY f.id""").query(IngestedFiles::toFile).list();
     }
 
     public void markReported(long id, String reportPath) {
         jdbc.sql("UPDATE ingested_file SET reported_at = :now, report_path = :path WHERE id = :id")
-                .param("now", OffsetDateTime.now(ZoneOffset.UTC)).param("path", reportPath).param("id", id)
-                .update();
+            .param("now", OffsetDateTime.now(ZoneOffset.UTC))
+            .param("path", reportPath)
+            .param("id", id)
+            .update();
     }
 
     private static OffsetDateTime utc(Instant instant) {
@@ -127,14 +144,10 @@ public class IngestedFiles {
     }
 
     private static IngestedFile toFile(ResultSet rs, int row) throws SQLException {
-        return new IngestedFile(
-                rs.getLong("id"),
-                rs.getString("file_name"),
-                rs.getString("checksum"),
+        return new IngestedFile(rs.getLong("id"), rs.getString("file_name"), rs.getString("checksum"),
                 rs.getObject("received_at", OffsetDateTime.class).toInstant(),
-                IngestedFile.State.valueOf(rs.getString("state")),
-                rs.getObject("duplicate_of", Long.class),
-                rs.getLong("lines_committed"),
-                rs.getString("archived_as"));
+                IngestedFile.State.valueOf(rs.getString("state")), rs.getObject("duplicate_of", Long.class),
+                rs.getLong("lines_committed"), rs.getString("archived_as"));
     }
+
 }

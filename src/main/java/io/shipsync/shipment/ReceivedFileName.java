@@ -7,17 +7,17 @@ import java.time.temporal.ChronoUnit;
 
 /**
  * What a received file is kept under, in the archive, the failed folder and the reports:
- * {@code <yyyyMMdd-HHmmss UTC of receipt>-<ingested_file id>-<name>}. Unique, so a second file of the same name
- * never overwrites the first; and the same for everything kept of one file, so its report sits beside its archive
- * name.
+ * {@code <yyyyMMdd-HHmmss UTC of receipt>-<ingested_file id>-<name>}. Unique, so a second
+ * file of the same name never overwrites the first; and the same for everything kept of
+ * one file, so its report sits beside its archive name.
  *
- * @param fileId     the file's {@code ingested_file} id
+ * @param fileId the file's {@code ingested_file} id
  * @param receivedAt when it was received
  */
 record ReceivedFileName(long fileId, Instant receivedAt) {
 
-    private static final DateTimeFormatter STAMP =
-            DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+        .withZone(ZoneOffset.UTC);
 
     static ReceivedFileName of(IngestedFile file) {
         return new ReceivedFileName(file.id(), file.receivedAt());
@@ -29,8 +29,9 @@ record ReceivedFileName(long fileId, Instant receivedAt) {
     }
 
     /**
-     * The database keeps microseconds, rounded: a file received at 10:00:59.9999997 is read back as 10:01:00. Round
-     * the same way, so a name made at receipt and one made later from the stored row agree.
+     * The database keeps microseconds, rounded: a file received at 10:00:59.9999997 is
+     * read back as 10:01:00. Round the same way, so a name made at receipt and one made
+     * later from the stored row agree.
      */
     private static Instant keptAsInTheDatabase(Instant instant) {
         return instant.plusNanos(500).truncatedTo(ChronoUnit.MICROS);

@@ -18,13 +18,15 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Writes {@code <data-dir>/reports/<time>-<n>-<file-stem>.result.csv} once every row of a shipment file reached its
- * outcome, named like the file's archive copy: one line per data row, {@code line,order_id,status,outcome,detail}.
+ * Writes {@code <data-dir>/reports/<time>-<n>-<file-stem>.result.csv} once every row of a
+ * shipment file reached its outcome, named like the file's archive copy: one line per
+ * data row, {@code line,order_id,status,outcome,detail}.
  */
 @Component("resultReports")
 public class ResultReports {
 
     private static final Logger log = LoggerFactory.getLogger(ResultReports.class);
+
     private static final String ROWS_OF_FILE = """
             SELECT source_line AS line, CAST(order_id AS VARCHAR(36)) AS order_id, target_status AS status,
                    CASE state WHEN 'DEAD' THEN 'dead-letter' ELSE LOWER(state) END AS outcome, detail
@@ -34,7 +36,9 @@ public class ResultReports {
             ORDER BY line""";
 
     private final IngestedFiles files;
+
     private final JdbcTemplate jdbc;
+
     private final ShipsyncProperties paths;
 
     public ResultReports(IngestedFiles files, JdbcTemplate jdbc, ShipsyncProperties paths) {
@@ -44,8 +48,9 @@ public class ResultReports {
     }
 
     /**
-     * Writes the report of every file that is complete and not reported yet; returns how many were written. A report
-     * that cannot be written is tried again on the next run, and does not hold up the others.
+     * Writes the report of every file that is complete and not reported yet; returns how
+     * many were written. A report that cannot be written is tried again on the next run,
+     * and does not hold up the others.
      */
     public int writeDue() {
         int written = 0;
@@ -53,8 +58,10 @@ public class ResultReports {
             try {
                 write(file);
                 written++;
-            } catch (IOException | UncheckedIOException e) {
-                // one line per attempt: the cause (a folder not writable, a full disk) says it all, a stack trace
+            }
+            catch (IOException | UncheckedIOException e) {
+                // one line per attempt: the cause (a folder not writable, a full disk)
+                // says it all, a stack trace
                 // every few seconds would bury it
                 Throwable cause = e instanceof UncheckedIOException unchecked ? unchecked.getCause() : e;
                 log.warn("Result report of {} not written, trying again on the next run: {}", file.fileName(),
@@ -64,7 +71,10 @@ public class ResultReports {
         return written;
     }
 
-    /** Named like the file's archive copy, so the report of another file of the same name never replaces it. */
+    /**
+     * Named like the file's archive copy, so the report of another file of the same name
+     * never replaces it.
+     */
     private Path reportPath(IngestedFile file) {
         return paths.reportsDir().resolve(ReceivedFileName.of(file).unique(stem(file.fileName()) + ".result.csv"));
     }
@@ -76,10 +86,12 @@ public class ResultReports {
         Map<String, Integer> outcomes;
         try {
             outcomes = writeRows(file, partial);
-            // the team may have the report open: it appears whole, never half-written; it replaces only a report
+            // the team may have the report open: it appears whole, never half-written; it
+            // replaces only a report
             // written before a crash kept it from being recorded
             Files.move(partial, report, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
+        }
+        finally {
             Files.deleteIfExists(partial);
         }
         files.markReported(file.id(), report.toString());
@@ -95,15 +107,17 @@ public class ResultReports {
                 String outcome = rs.getString("outcome");
                 String detail = rs.getString("detail");
                 if (original != file) {
-                    detail = "Duplicate file: identical to " + original.fileName() + " received " + original.receivedAt()
-                            + "; not sent again. Result then: " + outcome + (detail == null ? "" : " - " + detail);
+                    detail = "Duplicate file: identical to " + original.fileName() + " received "
+                            + original.receivedAt() + "; not sent again. Result then: " + outcome
+                            + (detail == null ? "" : " - " + detail);
                     outcome = "unchanged";
                 }
                 outcomes.merge(outcome, 1, Integer::sum);
                 try {
                     ReportCsv.printRow(out, rs.getLong("line"), rs.getString("order_id"), rs.getString("status"),
                             outcome, detail);
-                } catch (IOException e) {
+                }
+                catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
             }, original.id(), original.id());
@@ -122,7 +136,7 @@ public class ResultReports {
 
     private static String summary(Map<String, Integer> outcomes) {
         var parts = new StringBuilder();
-        for (String outcome : new String[] {"applied", "unchanged", "rejected", "dead-letter"}) {
+        for (String outcome : new String[] { "applied", "unchanged", "rejected", "dead-letter" }) {
             if (!parts.isEmpty()) {
                 parts.append(", ");
             }
@@ -130,4 +144,5 @@ public class ResultReports {
         }
         return parts.toString();
     }
+
 }

@@ -22,9 +22,10 @@ import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
 /**
- * Streams the rows of a shipment CSV: UTF-8 with or without a byte order mark, comma, semicolon or tab separated
- * (the header row tells which), RFC 4180 quoting, CRLF or LF, a header row whose column names are matched trimmed
- * and in any case. Only the current row is held in memory, and no row may pass the {@link RecordLimits}.
+ * Streams the rows of a shipment CSV: UTF-8 with or without a byte order mark, comma,
+ * semicolon or tab separated (the header row tells which), RFC 4180 quoting, CRLF or LF,
+ * a header row whose column names are matched trimmed and in any case. Only the current
+ * row is held in memory, and no row may pass the {@link RecordLimits}.
  */
 public final class ShipmentCsvReader implements Iterator<RawRow>, Closeable {
 
@@ -35,15 +36,16 @@ public final class ShipmentCsvReader implements Iterator<RawRow>, Closeable {
     static final String AWB = "awb";
     static final String STORE = "store";
 
-    private static final CSVFormat FORMAT = CSVFormat.RFC4180.builder()
-            .setIgnoreEmptyLines(false)
-            .setTrim(true)
-            .get();
+    private static final CSVFormat FORMAT = CSVFormat.RFC4180.builder().setIgnoreEmptyLines(false).setTrim(true).get();
 
     private final CSVParser parser;
+
     private final Separator separator;
+
     private final Iterator<CSVRecord> records;
+
     private final Map<String, Integer> columns;
+
     private long nextLine;
 
     private ShipmentCsvReader(CSVParser parser, Separator separator, Map<String, Integer> columns) {
@@ -55,12 +57,13 @@ public final class ShipmentCsvReader implements Iterator<RawRow>, Closeable {
     }
 
     /**
-     * Opens the stream, reads and checks the header. The reader owns the stream from here on.
-     *
+     * Opens the stream, reads and checks the header. The reader owns the stream from here
+     * on.
      * @throws UnreadableFileException the file is not a shipment CSV, with the reason
-     * @throws IOException             the file could not be read (not the file's fault)
+     * @throws IOException the file could not be read (not the file's fault)
      */
-    public static ShipmentCsvReader open(InputStream in, RecordLimits limits) throws UnreadableFileException, IOException {
+    public static ShipmentCsvReader open(InputStream in, RecordLimits limits)
+            throws UnreadableFileException, IOException {
         CSVParser parser = null;
         try {
             var bytes = new BufferedInputStream(in);
@@ -74,7 +77,7 @@ public final class ShipmentCsvReader implements Iterator<RawRow>, Closeable {
                         + "(order_id,status,tracking_url,courier,awb) and one row per shipment.");
             }
             Map<String, Integer> columns = columnsOf(header.next());
-            for (String required : new String[] {ORDER_ID, STATUS}) {
+            for (String required : new String[] { ORDER_ID, STATUS }) {
                 if (!columns.containsKey(required)) {
                     throw new UnreadableFileException("The header row has no " + required + " column. "
                             + "The first line must name the columns, separated by commas (or semicolons, or tabs), "
@@ -83,10 +86,12 @@ public final class ShipmentCsvReader implements Iterator<RawRow>, Closeable {
                 }
             }
             return new ShipmentCsvReader(parser, separator, columns);
-        } catch (UnreadableFileException e) {
+        }
+        catch (UnreadableFileException e) {
             closeQuietly(parser, in);
             throw e;
-        } catch (IOException | UncheckedIOException e) {
+        }
+        catch (IOException | UncheckedIOException e) {
             closeQuietly(parser, in);
             Optional<GuardedCsvText.Refusal> refusal = refusal(e, 1);
             if (refusal.isPresent()) {
@@ -105,7 +110,8 @@ public final class ShipmentCsvReader implements Iterator<RawRow>, Closeable {
     public boolean hasNext() {
         try {
             return records.hasNext();
-        } catch (UncheckedIOException e) {
+        }
+        catch (UncheckedIOException e) {
             throw refusal(e, nextLine).map(UncheckedIOException::new).orElseThrow(() -> e);
         }
     }
@@ -118,7 +124,8 @@ public final class ShipmentCsvReader implements Iterator<RawRow>, Closeable {
         CSVRecord record;
         try {
             record = records.next();
-        } catch (UncheckedIOException e) {
+        }
+        catch (UncheckedIOException e) {
             throw refusal(e, nextLine).map(UncheckedIOException::new).orElseThrow(() -> e);
         }
         long line = nextLine;
@@ -133,9 +140,9 @@ public final class ShipmentCsvReader implements Iterator<RawRow>, Closeable {
     }
 
     /**
-     * The reason to refuse the file, from a failure of {@link #hasNext()} or {@link #next()} (an
-     * {@link UncheckedIOException}, as iterators cannot throw checked exceptions); rethrown as it is when the file is
-     * not at fault.
+     * The reason to refuse the file, from a failure of {@link #hasNext()} or
+     * {@link #next()} (an {@link UncheckedIOException}, as iterators cannot throw checked
+     * exceptions); rethrown as it is when the file is not at fault.
      */
     static UnreadableFileException unreadable(UncheckedIOException e) {
         if (e.getCause() instanceof GuardedCsvText.Refusal refusal) {
@@ -145,9 +152,10 @@ public final class ShipmentCsvReader implements Iterator<RawRow>, Closeable {
     }
 
     /**
-     * The reason to refuse the file, for a warehouse person: the refusal of the guarded text (it names the line where
-     * the trouble starts), or, should the parser stop at something the guard let through, one naming the record the
-     * parser was reading. Empty when reading failed for a reason that is not the file's.
+     * The reason to refuse the file, for a warehouse person: the refusal of the guarded
+     * text (it names the line where the trouble starts), or, should the parser stop at
+     * something the guard let through, one naming the record the parser was reading.
+     * Empty when reading failed for a reason that is not the file's.
      */
     private static Optional<GuardedCsvText.Refusal> refusal(Throwable e, long line) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
@@ -188,8 +196,9 @@ public final class ShipmentCsvReader implements Iterator<RawRow>, Closeable {
     }
 
     /**
-     * The header line, read ahead and put back, to choose the separator before parsing starts. Decoded leniently and
-     * cut at the record limit: the guarded text refuses a header that is not UTF-8 or too long, with its line.
+     * The header line, read ahead and put back, to choose the separator before parsing
+     * starts. Decoded leniently and cut at the record limit: the guarded text refuses a
+     * header that is not UTF-8 or too long, with its line.
      */
     private static String firstLine(BufferedInputStream in, long limit) throws IOException {
         in.mark((int) Math.min(limit + 1, Integer.MAX_VALUE));
@@ -205,11 +214,14 @@ public final class ShipmentCsvReader implements Iterator<RawRow>, Closeable {
         try {
             if (parser != null) {
                 parser.close();
-            } else {
+            }
+            else {
                 in.close();
             }
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             // the file is refused anyway; the reason is what matters
         }
     }
+
 }

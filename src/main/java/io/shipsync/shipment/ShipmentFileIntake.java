@@ -28,43 +28,66 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Takes in a dropped shipment file for the shipment-files route: decides whether it is new, a resumed one, a
- * duplicate or unreadable, commits its rows to the outbox batch by batch, and says where the file goes afterwards.
- * When taking a file in fails for a reason that is not its content (a database error, say), the route comes back
- * here: the file is tried again, a bounded number of times, then moved to the failed folder with the reason.
+ * Takes in a dropped shipment file for the shipment-files route: decides whether it is
+ * new, a resumed one, a duplicate or unreadable, commits its rows to the outbox batch by
+ * batch, and says where the file goes afterwards. When taking a file in fails for a
+ * reason that is not its content (a database error, say), the route comes back here: the
+ * file is tried again, a bounded number of times, then moved to the failed folder with
+ * the reason.
  */
 @Component("shipmentFileIntake")
 public class ShipmentFileIntake {
 
     /** Exchange properties the route reads. */
     public static final String FILE_ID = "shipsyncFileId";
+
     public static final String DECISION = "shipsyncIntake";
+
     public static final String MOVE_TO = "shipsyncMoveTo";
+
     /** Which attempt at the file this is, from 1. */
     public static final String ATTEMPT = "shipsyncAttempt";
 
     /** What to do with a received file. */
     public enum Decision {
-        /** Read and commit its rows (from the start, or after the lines a crash left committed). */
+
+        /**
+         * Read and commit its rows (from the start, or after the lines a crash left
+         * committed).
+         */
         INGEST,
-        /** Nothing to read: a duplicate, an unreadable file, or one whose rows were committed before a crash. */
+        /**
+         * Nothing to read: a duplicate, an unreadable file, or one whose rows were
+         * committed before a crash.
+         */
         MOVE_ONLY,
-        /** The attempt failed; take the file in again, from where the committed rows end. */
+        /**
+         * The attempt failed; take the file in again, from where the committed rows end.
+         */
         TRY_AGAIN
+
     }
 
     private static final Logger log = LoggerFactory.getLogger(ShipmentFileIntake.class);
+
     /** Lines between two progress messages for a large file. */
     private static final long PROGRESS_EVERY = 100_000;
+
     /** Characters of a failure's message kept in the log line and the reason. */
     private static final int MAX_REASON = 300;
 
     private final ShipmentFileInspector inspector;
+
     private final IngestedFiles files;
+
     private final AcceptedRows acceptedRows;
+
     private final ShipsyncProperties paths;
+
     private final ShipmentFileProperties properties;
+
     private final TransactionTemplate transaction;
+
     private final Clock clock;
 
     public ShipmentFileIntake(ShipmentFileInspector inspector, IngestedFiles files, AcceptedRows acceptedRows,
@@ -86,7 +109,8 @@ public class ShipmentFileIntake {
         Inspection inspection;
         try {
             inspection = inspector.inspect(file);
-        } catch (UnreadableFileException e) {
+        }
+        catch (UnreadableFileException e) {
             refuse(exchange, file, name, receivedAt, e.getMessage());
             return;
         }
@@ -94,20 +118,25 @@ public class ShipmentFileIntake {
         if (earlier.isPresent() && earlier.get().state() == IngestedFile.State.INGESTING) {
             IngestedFile resumed = earlier.get();
             if (attempt == 1) {
-                // an earlier attempt in this run is not a stop: failed() has said that it tries again
-                log.info("Resuming {} after line {}: the service stopped while reading it", name, resumed.linesCommitted());
+                // an earlier attempt in this run is not a stop: failed() has said that it
+                // tries again
+                log.info("Resuming {} after line {}: the service stopped while reading it", name,
+                        resumed.linesCommitted());
             }
             decide(exchange, resumed.id(), Decision.INGEST, resumed.archivedAs());
-        } else if (earlier.isPresent() && name.equals(earlier.get().fileName()) && archiveMissing(earlier.get())) {
+        }
+        else if (earlier.isPresent() && name.equals(earlier.get().fileName()) && archiveMissing(earlier.get())) {
             log.info("{} was read completely before the service stopped; archiving it now", name);
             decide(exchange, earlier.get().id(), Decision.MOVE_ONLY, earlier.get().archivedAs());
-        } else if (earlier.isPresent()) {
+        }
+        else if (earlier.isPresent()) {
             IngestedFile original = files.get(earlier.get().originalId());
             long id = registerArchived(name, inspection, receivedAt, IngestedFile.State.DUPLICATE, original.id());
             log.warn("{} has the same content as {} received {}: nothing in it is sent again", name,
                     original.fileName(), original.receivedAt());
             decide(exchange, id, Decision.MOVE_ONLY, files.get(id).archivedAs());
-        } else {
+        }
+        else {
             long id = registerArchived(name, inspection, receivedAt, IngestedFile.State.INGESTING, null);
             log.info("Reading {}: {} data rows{}", name, inspection.dataRows(),
                     inspection.separator() == Separator.COMMA ? "" : " (" + inspection.separator().description() + ")");
@@ -115,25 +144,33 @@ public class ShipmentFileIntake {
         }
     }
 
-    /** The file's rows in batches, skipping those a previous, interrupted reading already committed. */
+    /**
+     * The file's rows in batches, skipping those a previous, interrupted reading already
+     * committed.
+     */
     public Iterator<List<RawRow>> rowBatches(@ExchangeProperty(FILE_ID) long fileId, File file) throws IOException {
         long alreadyCommitted = files.get(fileId).linesCommitted();
         try {
             return new Batches(ShipmentCsvReader.open(Files.newInputStream(file.toPath()), properties.recordLimits()),
                     alreadyCommitted, properties.batchSize());
-        } catch (UnreadableFileException e) {
+        }
+        catch (UnreadableFileException e) {
             throw new IOException("the file changed after it was checked: " + e.getMessage(), e);
         }
     }
 
-    /** Commits one batch of checked rows, and how far the file is read, in one transaction. */
+    /**
+     * Commits one batch of checked rows, and how far the file is read, in one
+     * transaction.
+     */
     public void commit(@ExchangeProperty(FILE_ID) long fileId, List<ShipmentRow> rows) {
         var accepted = new ArrayList<ShipmentRow.Accepted>();
         var rejected = new ArrayList<SkippedRow>();
         for (ShipmentRow row : rows) {
             if (row instanceof ShipmentRow.Accepted good) {
                 accepted.add(good);
-            } else if (row instanceof ShipmentRow.Rejected bad) {
+            }
+            else if (row instanceof ShipmentRow.Rejected bad) {
                 rejected.add(new SkippedRow(bad.line(), bad.orderId(), bad.status(), "rejected", bad.reason()));
             }
         }
@@ -155,9 +192,10 @@ public class ShipmentFileIntake {
                 file.fileName());
     }
 
-    private void refuse(Exchange exchange, Path file, String name, Instant receivedAt, String reason) throws IOException {
-        long id = files.register(Stores.DEFAULT, name, null, Files.size(file), receivedAt,
-                IngestedFile.State.FAILED, null, reason);
+    private void refuse(Exchange exchange, Path file, String name, Instant receivedAt, String reason)
+            throws IOException {
+        long id = files.register(Stores.DEFAULT, name, null, Files.size(file), receivedAt, IngestedFile.State.FAILED,
+                null, reason);
         Path target = moveToFailed(exchange, id, name, receivedAt, """
                 shipsync could not read %s (received %s).
 
@@ -169,9 +207,10 @@ public class ShipmentFileIntake {
     }
 
     /**
-     * Taking the file in failed for a reason that is not its content: the route calls this with the failure caught.
-     * Decides to try again, or, after {@code max-attempts}, moves the file to the failed folder with the reason.
-     * Rows already committed from the file are kept: they were checked, are durable and may already be on the
+     * Taking the file in failed for a reason that is not its content: the route calls
+     * this with the failure caught. Decides to try again, or, after {@code max-attempts},
+     * moves the file to the failed folder with the reason. Rows already committed from
+     * the file are kept: they were checked, are durable and may already be on the
      * platform, which cannot be undone; the reason says up to which line they go.
      */
     public void failed(Exchange exchange) throws IOException {
@@ -180,7 +219,8 @@ public class ShipmentFileIntake {
         int attempt = attempt(exchange);
         String reason = inPlainWords(failure);
         if (attempt < properties.maxAttempts()) {
-            log.warn("Trying {} again (attempt {} of {}) after: {}", name, attempt + 1, properties.maxAttempts(), reason);
+            log.warn("Trying {} again (attempt {} of {}) after: {}", name, attempt + 1, properties.maxAttempts(),
+                    reason);
             log.debug("Attempt {} at {} failed", attempt, name, failure);
             exchange.setProperty(ATTEMPT, attempt + 1);
             exchange.setProperty(DECISION, Decision.TRY_AGAIN.name());
@@ -195,11 +235,12 @@ public class ShipmentFileIntake {
             id = record.id();
             receivedAt = record.receivedAt();
             files.markFailed(id, summary);
-        } else {
+        }
+        else {
             receivedAt = clock.instant();
             id = files.register(Stores.DEFAULT, name, null,
-                    Files.size(exchange.getMessage().getBody(File.class).toPath()), receivedAt, IngestedFile.State.FAILED,
-                    null, summary);
+                    Files.size(exchange.getMessage().getBody(File.class).toPath()), receivedAt,
+                    IngestedFile.State.FAILED, null, summary);
         }
         long linesCommitted = record == null ? 0 : record.linesCommitted();
         String taken = linesCommitted > 0
@@ -217,10 +258,14 @@ public class ShipmentFileIntake {
                 log. Once the cause is fixed, drop the file into the inbox again: an order that already has its \
                 status is reported unchanged and not sent twice.
                 """.formatted(name, receivedAt, summary, taken));
-        log.error("Gave up on {} after {} attempts, the last with {}. Moved to {}", name, attempt, reason, target, failure);
+        log.error("Gave up on {} after {} attempts, the last with {}. Moved to {}", name, attempt, reason, target,
+                failure);
     }
 
-    /** A failure in plain words for the log and the reason file: its root cause's first line, no class names. */
+    /**
+     * A failure in plain words for the log and the reason file: its root cause's first
+     * line, no class names.
+     */
     static String inPlainWords(Throwable failure) {
         Throwable root = failure;
         while (root.getCause() != null && root.getCause() != root) {
@@ -228,9 +273,14 @@ public class ShipmentFileIntake {
         }
         String kind = root instanceof SQLException ? "a database error"
                 : root instanceof IOException ? "an error reading or moving the file" : "an unexpected error";
-        String message = root.getMessage() == null ? "" : root.getMessage().lines().findFirst().orElse("")
-                // H2 ends the first line of its messages with the statement that follows on the next lines
-                .replaceFirst(";\\s*SQL statement:?\\s*$", "").strip();
+        String message = root.getMessage() == null ? "" : root.getMessage()
+            .lines()
+            .findFirst()
+            .orElse("")
+            // H2 ends the first line of its messages with the statement that follows on
+            // the next lines
+            .replaceFirst(";\\s*SQL statement:?\\s*$", "")
+            .strip();
         if (message.isEmpty()) {
             return kind;
         }
@@ -257,8 +307,8 @@ public class ShipmentFileIntake {
     private long registerArchived(String name, Inspection inspection, Instant receivedAt, IngestedFile.State state,
             Long duplicateOf) {
         return transaction.execute(tx -> {
-            long registered = files.register(Stores.DEFAULT, name, inspection.checksum(),
-                    inspection.sizeBytes(), receivedAt, state, duplicateOf, null);
+            long registered = files.register(Stores.DEFAULT, name, inspection.checksum(), inspection.sizeBytes(),
+                    receivedAt, state, duplicateOf, null);
             archive(registered, name, receivedAt);
             return registered;
         });
@@ -268,7 +318,10 @@ public class ShipmentFileIntake {
         return file.archivedAs() != null && Files.notExists(Path.of(file.archivedAs()));
     }
 
-    /** Unique so that a second file of the same name never overwrites the first in the archive. */
+    /**
+     * Unique so that a second file of the same name never overwrites the first in the
+     * archive.
+     */
     private static String uniqueName(long id, String name, Instant receivedAt) {
         return new ReceivedFileName(id, receivedAt).unique(name);
     }
@@ -285,8 +338,11 @@ public class ShipmentFileIntake {
 
     /** Groups rows into batches; Camel's split closes it, which closes the file. */
     private static final class Batches implements Iterator<List<RawRow>>, Closeable {
+
         private final ShipmentCsvReader reader;
+
         private final int size;
+
         private RawRow next;
 
         Batches(ShipmentCsvReader reader, long skipThroughLine, int size) {
@@ -327,9 +383,12 @@ public class ShipmentFileIntake {
         public void close() {
             try {
                 reader.close();
-            } catch (IOException e) {
+            }
+            catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
+
     }
+
 }

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Locale;
 
 import jakarta.validation.constraints.Min;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -14,28 +13,28 @@ import org.springframework.validation.annotation.Validated;
  * How shipment files are picked up and read.
  *
  * @param maxFileSize a larger file is refused whole, before any row is read
- * @param maxRecordSize a row (a record: several lines when a quoted value holds line breaks) longer than this, in
- *                    characters, makes the file refused whole; it bounds the memory one row can take, so that a
- *                    quote that never closes or a file that is not CSV cannot exhaust it
- * @param maxColumns  a row with more values than this makes the file refused whole, for the same reason
- * @param quietPeriod a file is read only once it has not been modified for this long, so a file that is still being
- *                    written is not read half-way
- * @param busyFileTimeout how long one look at the inbox waits for a file that keeps changing before moving on
- * @param batchSize   rows committed per transaction while a file is read
- * @param maxAttempts how many times a file whose reading fails for an unexpected reason (a database error, say) is
- *                    tried before it is moved to the failed folder with the reason
+ * @param maxRecordSize a row (a record: several lines when a quoted value holds line
+ * breaks) longer than this, in characters, makes the file refused whole; it bounds the
+ * memory one row can take, so that a quote that never closes or a file that is not CSV
+ * cannot exhaust it
+ * @param maxColumns a row with more values than this makes the file refused whole, for
+ * the same reason
+ * @param quietPeriod a file is read only once it has not been modified for this long, so
+ * a file that is still being written is not read half-way
+ * @param busyFileTimeout how long one look at the inbox waits for a file that keeps
+ * changing before moving on
+ * @param batchSize rows committed per transaction while a file is read
+ * @param maxAttempts how many times a file whose reading fails for an unexpected reason
+ * (a database error, say) is tried before it is moved to the failed folder with the
+ * reason
  * @param reportInterval how often finished files are checked for a result report to write
  */
 @Validated
 @ConfigurationProperties("shipsync.shipment-files")
-public record ShipmentFileProperties(
-        @DefaultValue("200MB") DataSize maxFileSize,
-        @DefaultValue("64KB") DataSize maxRecordSize,
-        @Min(2) @DefaultValue("64") int maxColumns,
-        @DefaultValue("5s") Duration quietPeriod,
-        @DefaultValue("60s") Duration busyFileTimeout,
-        @Min(1) @DefaultValue("1000") int batchSize,
-        @Min(1) @DefaultValue("3") int maxAttempts,
+public record ShipmentFileProperties(@DefaultValue("200MB") DataSize maxFileSize,
+        @DefaultValue("64KB") DataSize maxRecordSize, @Min(2) @DefaultValue("64") int maxColumns,
+        @DefaultValue("5s") Duration quietPeriod, @DefaultValue("60s") Duration busyFileTimeout,
+        @Min(1) @DefaultValue("1000") int batchSize, @Min(1) @DefaultValue("3") int maxAttempts,
         @DefaultValue("2s") Duration reportInterval) {
 
     public ShipmentFileProperties {
@@ -57,8 +56,9 @@ public record ShipmentFileProperties(
     /**
      * The most one row of a shipment file may hold.
      *
-     * @param maxCharacters characters of one record, line breaks inside quoted values included
-     * @param maxColumns    values of one record
+     * @param maxCharacters characters of one record, line breaks inside quoted values
+     * included
+     * @param maxColumns values of one record
      */
     public record RecordLimits(long maxCharacters, int maxColumns) {
     }

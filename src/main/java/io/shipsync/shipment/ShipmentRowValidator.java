@@ -17,31 +17,43 @@ import io.shipsync.store.Stores;
 
 import org.springframework.stereotype.Component;
 
-/** Checks each row of a shipment file and turns it into an update to make or a rejection with its reason. */
+/**
+ * Checks each row of a shipment file and turns it into an update to make or a rejection
+ * with its reason.
+ */
 @Component("shipmentRowValidator")
 public class ShipmentRowValidator {
 
     /** The longest tracking link the platform and the database take. */
     static final int TRACKING_URL_MAX = 2_048;
+
     /** The longest air waybill number the database keeps; real ones are far shorter. */
     static final int AWB_MAX = 200;
-    /** Any other cell: longer is no order id, status or courier name but a broken export, kept out of the database. */
+
+    /**
+     * Any other cell: longer is no order id, status or courier name but a broken export,
+     * kept out of the database.
+     */
     static final int CELL_MAX = 1_000;
-    /** How much of a cell a reason quotes: enough to find it in the file, never so much it buries the reason. */
+
+    /**
+     * How much of a cell a reason quotes: enough to find it in the file, never so much it
+     * buries the reason.
+     */
     private static final int QUOTED_MAX = 60;
 
-    private static final List<Limit> LIMITS = List.of(
-            new Limit("order_id", RawRow::orderId, CELL_MAX),
+    private static final List<Limit> LIMITS = List.of(new Limit("order_id", RawRow::orderId, CELL_MAX),
             new Limit("status", RawRow::status, CELL_MAX),
             new Limit("tracking_url", RawRow::trackingUrl, TRACKING_URL_MAX),
-            new Limit("courier", RawRow::courier, CELL_MAX),
-            new Limit("awb", RawRow::awb, AWB_MAX),
+            new Limit("courier", RawRow::courier, CELL_MAX), new Limit("awb", RawRow::awb, AWB_MAX),
             new Limit("store", RawRow::store, CELL_MAX));
 
     private static final Pattern AWB_TEXT = Pattern.compile("[A-Za-z0-9-]{1,40}");
+
     private static final String SETTABLE = "processing, dispatched, delivered or cancelled";
 
     private final CourierCatalog couriers;
+
     private final Stores stores;
 
     public ShipmentRowValidator(CourierCatalog couriers, Stores stores) {
@@ -60,8 +72,8 @@ public class ShipmentRowValidator {
         for (Limit limit : LIMITS) {
             String cell = limit.cell().apply(row);
             if (cell != null && cell.length() > limit.maxLength()) {
-                return reject(row, "%s is %s characters long; at most %s are allowed."
-                        .formatted(limit.column(), number(cell.length()), number(limit.maxLength())));
+                return reject(row, "%s is %s characters long; at most %s are allowed.".formatted(limit.column(),
+                        number(cell.length()), number(limit.maxLength())));
             }
         }
         String storeName = RawRow.isBlank(row.store()) ? Stores.DEFAULT : row.store().trim();
@@ -87,7 +99,8 @@ public class ShipmentRowValidator {
             return reject(row, "status " + quoted(row.status()) + " is unknown; use " + SETTABLE + ".");
         }
         if (status.get() == OrderStatus.STARTED) {
-            return reject(row, "status \"started\" is set by the store when the order is placed; use " + SETTABLE + ".");
+            return reject(row,
+                    "status \"started\" is set by the store when the order is placed; use " + SETTABLE + ".");
         }
         if (!status.get().isSettable()) {
             return reject(row, "status " + quoted(row.status()) + " is not one shipsync sends; use " + SETTABLE + ".");
@@ -98,7 +111,8 @@ public class ShipmentRowValidator {
             if (!isHttpsUrl(trackingUrl)) {
                 return reject(row, "tracking_url " + quoted(trackingUrl) + " is not a valid https:// link.");
             }
-        } else if (!RawRow.isBlank(row.courier()) || !RawRow.isBlank(row.awb())) {
+        }
+        else if (!RawRow.isBlank(row.courier()) || !RawRow.isBlank(row.awb())) {
             Optional<String> built = trackingUrlFromCourier(row);
             if (built.isEmpty()) {
                 return reject(row, courierProblem(row));
@@ -121,7 +135,8 @@ public class ShipmentRowValidator {
 
     private String courierProblem(RawRow row) {
         if (RawRow.isBlank(row.courier())) {
-            return "awb is given without a courier; give the courier (" + couriers.knownNames() + ") or a tracking_url.";
+            return "awb is given without a courier; give the courier (" + couriers.knownNames()
+                    + ") or a tracking_url.";
         }
         if (RawRow.isBlank(row.awb())) {
             return "courier is given without an awb; give the awb or a tracking_url.";
@@ -137,7 +152,8 @@ public class ShipmentRowValidator {
         try {
             URI uri = new URI(text);
             return "https".equalsIgnoreCase(uri.getScheme()) && uri.getHost() != null && !uri.getHost().isBlank();
-        } catch (URISyntaxException e) {
+        }
+        catch (URISyntaxException e) {
             return false;
         }
     }
@@ -158,4 +174,5 @@ public class ShipmentRowValidator {
     /** The longest a column's cell may be. */
     private record Limit(String column, Function<RawRow, String> cell, int maxLength) {
     }
+
 }

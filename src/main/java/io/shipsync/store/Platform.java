@@ -8,14 +8,20 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The store platforms shipsync speaks, each as its reference documents it: what an order id looks like, where its
- * API lives, and whether it has an order read.
+ * The store platforms shipsync speaks, each as its reference documents it: what an order
+ * id looks like, where its API lives, and whether it has an order read.
  */
 public enum Platform {
 
-    /** https://docs.tribemade.in: {@code PUT /api/orders/{id}/status}, {@code GET /api/orders/{id}}; 20/50 a min. */
+    /**
+     * https://docs.tribemade.in: {@code PUT /api/orders/{id}/status}, {@code GET
+     * /api/orders/{id}}; 20/50 a min.
+     */
     TRIBEMADE("TribeMade", "https://api.tribemade.in", true, Limits.TRIBEMADE_UPDATES),
-    /** Tybrite Labs: {@code PATCH /v1/orders/{id}}, signed, with an idempotency key; no order read, no known limit. */
+    /**
+     * Tybrite Labs: {@code PATCH /v1/orders/{id}}, signed, with an idempotency key; no
+     * order read, no known limit.
+     */
     TYBRITE("Tybrite Labs", "https://api.tybritelabs.com", false, Limits.UNPUBLISHED),
     /** Cekat: {@code PUT /api/orders/{id}}; no order read, no published limit. */
     CEKAT("Cekat", "https://api.cekat.ai", false, Limits.UNPUBLISHED);
@@ -28,22 +34,28 @@ public enum Platform {
         static final Store.Limit TRIBEMADE_ORDER_READS = new Store.Limit(50, Duration.ofSeconds(60));
 
         /**
-         * Where a platform publishes no rate limit: one request every six seconds on average, well under what an
-         * order API allows; a 429 with {@code Retry-After} is honoured on top.
+         * Where a platform publishes no rate limit: one request every six seconds on
+         * average, well under what an order API allows; a 429 with {@code Retry-After} is
+         * honoured on top.
          */
         static final Store.Limit UNPUBLISHED = new Store.Limit(10, Duration.ofSeconds(60));
 
         private Limits() {
         }
+
     }
 
-    private static final Pattern UUID_TEXT =
-            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+    private static final Pattern UUID_TEXT = Pattern
+        .compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
     private static final Pattern CEKAT_ID = Pattern.compile("[^\\s/]{1,100}");
 
     private final String displayName;
+
     private final URI defaultBaseUrl;
+
     private final boolean readsOrders;
+
     private final Store.Limit defaultUpdateLimit;
 
     Platform(String displayName, String defaultBaseUrl, boolean readsOrders, Store.Limit defaultUpdateLimit) {
@@ -58,7 +70,10 @@ public enum Platform {
         return displayName;
     }
 
-    /** The spelling of {@code shipsync.stores.<name>.platform} and of the wire routes ({@code direct:cekat-update}). */
+    /**
+     * The spelling of {@code shipsync.stores.<name>.platform} and of the wire routes
+     * ({@code direct:cekat-update}).
+     */
     public String key() {
         return name().toLowerCase(Locale.ROOT);
     }
@@ -67,7 +82,10 @@ public enum Platform {
         return defaultBaseUrl;
     }
 
-    /** Whether the platform documents an order read, so an order's status can be asked before changing it. */
+    /**
+     * Whether the platform documents an order read, so an order's status can be asked
+     * before changing it.
+     */
     public boolean readsOrders() {
         return readsOrders;
     }
@@ -77,9 +95,9 @@ public enum Platform {
     }
 
     /**
-     * The order id as the platform spells it, or why the text is none: TribeMade and Tybrite ids are UUIDs (kept in
-     * lower case, so that one order is one id whatever case a file uses); Cekat ids are strings such as
-     * {@code order_xyz789}.
+     * The order id as the platform spells it, or why the text is none: TribeMade and
+     * Tybrite ids are UUIDs (kept in lower case, so that one order is one id whatever
+     * case a file uses); Cekat ids are strings such as {@code order_xyz789}.
      */
     public OrderId orderId(String text) {
         if (this == CEKAT) {
@@ -94,11 +112,13 @@ public enum Platform {
 
     /** An order id checked against the platform's form. */
     public sealed interface OrderId {
+
         record Valid(String id) implements OrderId {
         }
 
         record Invalid(String problem) implements OrderId {
         }
+
     }
 
     public static Optional<Platform> fromKey(String text) {
@@ -110,4 +130,5 @@ public enum Platform {
     public String toString() {
         return displayName;
     }
+
 }

@@ -5,34 +5,28 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * One store shipsync works for: a platform account with its own credentials and rate limits. Its name is the key
- * under which its updates, known orders, gates and throttles are kept.
+ * One store shipsync works for: a platform account with its own credentials and rate
+ * limits. Its name is the key under which its updates, known orders, gates and throttles
+ * are kept.
  *
- * @param configPrefix    where it is configured, for messages: {@code shipsync.stores.<name>}, or
- *                        {@code shipsync.tribemade} for the store {@value Stores#DEFAULT}
- * @param apiKey          never logged
- * @param hmacSecret      Tybrite only; never logged
- * @param platformStoreId TribeMade only: the store's id in order.created events; empty when the store takes the
- *                        events no other store claims
- * @param orderReads      the order-read limit, on platforms that have order reads
+ * @param configPrefix where it is configured, for messages:
+ * {@code shipsync.stores.<name>}, or {@code shipsync.tribemade} for the store
+ * {@value Stores#DEFAULT}
+ * @param apiKey never logged
+ * @param hmacSecret Tybrite only; never logged
+ * @param platformStoreId TribeMade only: the store's id in order.created events; empty
+ * when the store takes the events no other store claims
+ * @param orderReads the order-read limit, on platforms that have order reads
  */
-public record Store(
-        String name,
-        Platform platform,
-        URI baseUrl,
-        String apiKey,
-        String hmacSecret,
-        Optional<String> platformStoreId,
-        Limit statusUpdates,
-        Optional<Limit> orderReads,
-        String configPrefix) {
+public record Store(String name, Platform platform, URI baseUrl, String apiKey, String hmacSecret,
+        Optional<String> platformStoreId, Limit statusUpdates, Optional<Limit> orderReads, String configPrefix) {
 
     /** At most {@code maxRequests} requests in any {@code period}. */
     public record Limit(int maxRequests, Duration period) {
 
         /**
-         * Permits of this limit over another period, rounded down so the pace never exceeds the limit: what a
-         * throttle with that period may hand out.
+         * Permits of this limit over another period, rounded down so the pace never
+         * exceeds the limit: what a throttle with that period may hand out.
          */
         public int permitsPer(Duration otherPeriod) {
             return (int) Math.max(1, maxRequests * otherPeriod.toMillis() / period.toMillis());
@@ -44,7 +38,10 @@ public record Store(
         }
     }
 
-    /** The key of a setting of this store, e.g. {@code shipsync.stores.acme.api-key}, for messages. */
+    /**
+     * The key of a setting of this store, e.g. {@code shipsync.stores.acme.api-key}, for
+     * messages.
+     */
     public String configKey(String setting) {
         return configPrefix + "." + setting;
     }

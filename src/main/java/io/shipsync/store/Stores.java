@@ -24,23 +24,33 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * The stores shipsync works for, checked once at start-up: a configuration that cannot work stops the start with a
- * message naming each key at fault, instead of surfacing later as refused requests.
+ * The stores shipsync works for, checked once at start-up: a configuration that cannot
+ * work stops the start with a message naming each key at fault, instead of surfacing
+ * later as refused requests.
  *
- * <p>The single-store keys {@code shipsync.tribemade.*} define the TribeMade store named {@value #DEFAULT} (with the
- * limits {@code shipsync.status-updates.max-requests}/{@code period} and {@code shipsync.tribemade.order-reads.*}),
- * when its API key is set or no other store is configured. Further stores are {@code shipsync.stores.<name>}.
+ * <p>
+ * The single-store keys {@code shipsync.tribemade.*} define the TribeMade store named
+ * {@value #DEFAULT} (with the limits
+ * {@code shipsync.status-updates.max-requests}/{@code period} and
+ * {@code shipsync.tribemade.order-reads.*}), when its API key is set or no other store is
+ * configured. Further stores are {@code shipsync.stores.<name>}.
  *
- * <p>A platform counts its rate limit per API key, and shipsync keeps one budget per store; so two stores with the
- * same key are refused: they are one account, and must be one store.
+ * <p>
+ * A platform counts its rate limit per API key, and shipsync keeps one budget per store;
+ * so two stores with the same key are refused: they are one account, and must be one
+ * store.
  */
 @Component("stores")
 public class Stores {
 
-    /** The store of the single-store keys, and of shipment files without a {@code store} column. */
+    /**
+     * The store of the single-store keys, and of shipment files without a {@code store}
+     * column.
+     */
     public static final String DEFAULT = "default";
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9-]{1,100}");
+
     private static final Logger log = LoggerFactory.getLogger(Stores.class);
 
     private final Map<String, Store> byName = new TreeMap<>();
@@ -51,16 +61,19 @@ public class Stores {
             if (configured.stores().keySet().stream().anyMatch(DEFAULT::equalsIgnoreCase)) {
                 problems.add("shipsync.stores." + DEFAULT + " and shipsync.tribemade.api-key both define the store "
                         + DEFAULT + ": keep one");
-            } else {
+            }
+            else {
                 byName.put(DEFAULT, legacyStore(tribemade, updates, problems));
             }
         }
         configured.stores().forEach((name, settings) -> {
             if (!NAME.matcher(name).matches()) {
                 problems.add("shipsync.stores." + name + ": a store name is letters, digits and - only");
-            } else if (byName.keySet().stream().anyMatch(name::equalsIgnoreCase)) {
+            }
+            else if (byName.keySet().stream().anyMatch(name::equalsIgnoreCase)) {
                 problems.add("shipsync.stores." + name + ": another store has this name in another case");
-            } else {
+            }
+            else {
                 store(name, settings, problems).ifPresent(store -> byName.put(name, store));
             }
         });
@@ -97,15 +110,16 @@ public class Stores {
     }
 
     /**
-     * The TribeMade store an order.created event of this platform store belongs to: the one whose
-     * {@code platform-store-id} it is, else the TribeMade store without one, which takes the events no other claims.
+     * The TribeMade store an order.created event of this platform store belongs to: the
+     * one whose {@code platform-store-id} it is, else the TribeMade store without one,
+     * which takes the events no other claims.
      */
     public Optional<Store> forPlatformStoreId(String platformStoreId) {
         List<Store> tribemade = byName.values().stream().filter(s -> s.platform() == Platform.TRIBEMADE).toList();
         return tribemade.stream()
-                .filter(s -> s.platformStoreId().filter(id -> id.equalsIgnoreCase(platformStoreId)).isPresent())
-                .findFirst()
-                .or(() -> tribemade.stream().filter(s -> s.platformStoreId().isEmpty()).findFirst());
+            .filter(s -> s.platformStoreId().filter(id -> id.equalsIgnoreCase(platformStoreId)).isPresent())
+            .findFirst()
+            .or(() -> tribemade.stream().filter(s -> s.platformStoreId().isEmpty()).findFirst());
     }
 
     private static Store legacyStore(TribeMadeProperties tribemade, StatusUpdateProperties updates,
@@ -128,8 +142,9 @@ public class Stores {
         String prefix = "shipsync.stores." + name;
         Optional<Platform> platform = Platform.fromKey(settings.platform());
         if (platform.isEmpty()) {
-            problems.add(prefix + ".platform is " + (settings.platform() == null ? "missing"
-                    : "\"" + settings.platform() + "\", which shipsync does not speak")
+            problems.add(prefix + ".platform is "
+                    + (settings.platform() == null ? "missing"
+                            : "\"" + settings.platform() + "\", which shipsync does not speak")
                     + ": use tribemade, tybrite or cekat");
             return Optional.empty();
         }
@@ -140,14 +155,16 @@ public class Stores {
         if (apiKey == null) {
             problems.add(prefix + ".api-key is empty: give the store's key through the environment, e.g. "
                     + "api-key: ${" + name.toUpperCase(Locale.ROOT).replace('-', '_') + "_API_KEY}");
-        } else if (on == Platform.TYBRITE && apiKey.startsWith("tybrite_pk_")) {
+        }
+        else if (on == Platform.TYBRITE && apiKey.startsWith("tybrite_pk_")) {
             problems.add(prefix + ".api-key is a Tybrite publishable key (tybrite_pk_...), which is read-only and "
                     + "answers 403 to an update: use the secret key (tybrite_sk_...)");
         }
         if (on == Platform.TYBRITE && hmacSecret == null) {
             problems.add(prefix + ".hmac-secret is empty: Tybrite signs every request with the HMAC secret from "
                     + "Settings > Integration Settings");
-        } else if (on != Platform.TYBRITE && hmacSecret != null) {
+        }
+        else if (on != Platform.TYBRITE && hmacSecret != null) {
             problems.add(prefix + ".hmac-secret is for Tybrite stores only; " + on + " does not sign requests");
         }
         if (on != Platform.TRIBEMADE && platformStoreId != null) {
@@ -159,7 +176,8 @@ public class Stores {
         if (on.readsOrders()) {
             reads = Optional.of(limit(settings.orderReads(), Platform.Limits.TRIBEMADE_ORDER_READS));
             checkLimit(reads.get(), prefix + ".order-reads", problems);
-        } else if (settings.orderReads() != null) {
+        }
+        else if (settings.orderReads() != null) {
             problems.add(prefix + ".order-reads: " + on + " documents no order read");
         }
         URI baseUrl = settings.baseUrl() == null ? on.defaultBaseUrl() : settings.baseUrl();
@@ -189,10 +207,12 @@ public class Stores {
                     problems.add(store.configKey("platform-store-id") + " is the same as "
                             + other.configKey("platform-store-id") + ": an order.created event must map to one store");
                 }
-            } else if (unclaimed != null) {
+            }
+            else if (unclaimed != null) {
                 problems.add(store.configKey("platform-store-id") + " and " + unclaimed.configKey("platform-store-id")
                         + " are both empty: only one TribeMade store can take the events no other store claims");
-            } else {
+            }
+            else {
                 unclaimed = store;
             }
         }
@@ -215,7 +235,10 @@ public class Stores {
         }
     }
 
-    /** A sandbox key against a live API is most likely a mistake, but a harmless one: the platform refuses it. */
+    /**
+     * A sandbox key against a live API is most likely a mistake, but a harmless one: the
+     * platform refuses it.
+     */
     private static void warnOfTestKeyAgainstLiveApi(Store store) {
         if (store.apiKey().contains("_test_") && !isLoopback(store.baseUrl())) {
             log.warn("{} looks like a test key (it contains _test_) but {} is {}, a live address: check the key",
@@ -230,7 +253,8 @@ public class Stores {
         }
         try {
             return host.matches("[0-9.]+|\\[?[0-9a-fA-F:]+]?") && InetAddress.getByName(host).isLoopbackAddress();
-        } catch (UnknownHostException e) {
+        }
+        catch (UnknownHostException e) {
             return false;
         }
     }
@@ -238,4 +262,5 @@ public class Stores {
     private static String blankToNull(String text) {
         return text == null || text.isBlank() ? null : text.trim();
     }
+
 }

@@ -4,28 +4,28 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import io.shipsync.order.OrderStatus;
-import io.shipsync.platform.PlatformHttp;
 import io.shipsync.platform.PlatformAdapter;
 import io.shipsync.platform.PlatformAnswer;
+import io.shipsync.platform.PlatformHttp;
 import io.shipsync.platform.PlatformRequest;
 import io.shipsync.store.Platform;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Message;
 import org.springframework.stereotype.Component;
 
 /**
- * The TribeMade order API as documented at https://docs.tribemade.in/api-reference, for the wire routes
- * {@code direct:tribemade-update} ({@code PUT /api/orders/{id}/status}) and {@code direct:tribemade-read}
- * ({@code GET /api/orders/{id}}).
+ * The TribeMade order API as documented at https://docs.tribemade.in/api-reference, for
+ * the wire routes {@code direct:tribemade-update} ({@code PUT /api/orders/{id}/status})
+ * and {@code direct:tribemade-read} ({@code GET /api/orders/{id}}).
  */
 @Component("tribemadeApi")
 public class TribeMadeApi implements PlatformAdapter {
 
     private final PlatformHttp http;
+
     public TribeMadeApi(PlatformHttp http) {
         this.http = http;
     }
@@ -35,7 +35,10 @@ public class TribeMadeApi implements PlatformAdapter {
         return Platform.TRIBEMADE;
     }
 
-    /** {@code status} and, on the way to dispatched or at the update's target, its {@code tracking_url}. */
+    /**
+     * {@code status} and, on the way to dispatched or at the update's target, its
+     * {@code tracking_url}.
+     */
     @Override
     public void prepareUpdate(Message message, @ExchangeProperty(PlatformRequest.PROPERTY) PlatformRequest request) {
         OrderStatus status = request.status();
@@ -53,8 +56,7 @@ public class TribeMadeApi implements PlatformAdapter {
     public PlatformAnswer classifyUpdate(Message message) {
         JsonNode body = http.body(message);
         return http.answer(message, http.common(message, body)
-                .orElseGet(() -> success(message) ? new PlatformAnswer.Applied(Optional.empty())
-                        : refusal(message, body)));
+            .orElseGet(() -> success(message) ? new PlatformAnswer.Applied(Optional.empty()) : refusal(message, body)));
     }
 
     @Override
@@ -70,11 +72,12 @@ public class TribeMadeApi implements PlatformAdapter {
             if (!success(message)) {
                 return refusal(message, body);
             }
-            return OrderStatus.parse(body.path("status").asText(null))
-                    .<PlatformAnswer.Outcome>map(status -> new PlatformAnswer.OrderRead(status,
-                            body.path("tracking_url").asText(null)))
-                    .orElseGet(() -> new PlatformAnswer.Failed(http.status(message),
-                            "the order answer had no known status: " + body.path("status")));
+            return OrderStatus
+                .parse(body.path("status").asText(null)).<PlatformAnswer
+                        .Outcome>map(
+                                status -> new PlatformAnswer.OrderRead(status, body.path("tracking_url").asText(null)))
+                .orElseGet(() -> new PlatformAnswer.Failed(http.status(message),
+                        "the order answer had no known status: " + body.path("status")));
         }));
     }
 
@@ -83,13 +86,16 @@ public class TribeMadeApi implements PlatformAdapter {
         return status >= 200 && status < 300;
     }
 
-    /** 400, 403 and 404 are TribeMade's documented refusals; any other code is not one it documents. */
+    /**
+     * 400, 403 and 404 are TribeMade's documented refusals; any other code is not one it
+     * documents.
+     */
     private PlatformAnswer.Outcome refusal(Message message, JsonNode body) {
         int status = http.status(message);
         return switch (status) {
             case 400, 403, 404 -> http.refusal(status, body);
-            default -> new PlatformAnswer.Failed(status, PlatformHttp.errorText(body).isEmpty() ? "no error text"
-                    : PlatformHttp.errorText(body));
+            default -> new PlatformAnswer.Failed(status,
+                    PlatformHttp.errorText(body).isEmpty() ? "no error text" : PlatformHttp.errorText(body));
         };
     }
 
@@ -97,4 +103,5 @@ public class TribeMadeApi implements PlatformAdapter {
         http.newRequest(message);
         message.setHeader("X-API-Key", request.store().apiKey());
     }
+
 }

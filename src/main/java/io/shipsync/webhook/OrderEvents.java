@@ -17,27 +17,38 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * What a stored order.created event does, away from the request that brought it: the order becomes known to
- * shipsync, and with {@code shipsync.webhook.auto-status} it gets a status update through the outbox like any
- * other. All of it is in one transaction with marking the event processed, so it happens once. Events are processed
- * a batch to a transaction, because every commit is a write to the database file and competes with the webhook's
- * own commits; when a batch fails, its events are processed one by one, so only the failing one is a dead letter.
+ * What a stored order.created event does, away from the request that brought it: the
+ * order becomes known to shipsync, and with {@code shipsync.webhook.auto-status} it gets
+ * a status update through the outbox like any other. All of it is in one transaction with
+ * marking the event processed, so it happens once. Events are processed a batch to a
+ * transaction, because every commit is a write to the database file and competes with the
+ * webhook's own commits; when a batch fails, its events are processed one by one, so only
+ * the failing one is a dead letter.
  */
 @Component("orderEvents")
 public class OrderEvents {
 
-    /** Exchange property naming the event being processed, for the dead-letter channel. */
+    /**
+     * Exchange property naming the event being processed, for the dead-letter channel.
+     */
     public static final String EVENT_ID = "shipsyncEventId";
 
     private static final Logger log = LoggerFactory.getLogger(OrderEvents.class);
+
     private static final int PER_POLL = 500;
-    // one transaction per event kept processing seconds behind at 500 events/s; 500 per transaction made the
-    // webhook's own commits wait behind them (p99 46 ms at 500 requests/s in the webhook benchmark, 37 ms with 50)
+
+    // one transaction per event kept processing seconds behind at 500 events/s; 500 per
+    // transaction made the
+    // webhook's own commits wait behind them (p99 46 ms at 500 requests/s in the webhook
+    // benchmark, 37 ms with 50)
     private static final int PER_TRANSACTION = 50;
 
     private final WebhookEvents events;
+
     private final KnownOrders knownOrders;
+
     private final Outbox outbox;
+
     private final WebhookProperties properties;
 
     public OrderEvents(WebhookEvents events, KnownOrders knownOrders, Outbox outbox, WebhookProperties properties) {
@@ -47,7 +58,10 @@ public class OrderEvents {
         this.properties = properties;
     }
 
-    /** The events waiting to be processed, oldest first, in batches of one transaction each. */
+    /**
+     * The events waiting to be processed, oldest first, in batches of one transaction
+     * each.
+     */
     public List<List<Long>> pending() {
         List<Long> pending = events.pending(PER_POLL);
         var batches = new ArrayList<List<Long>>();
@@ -81,11 +95,14 @@ public class OrderEvents {
             long update = outbox.add(event.storeKey(), event.orderId().toString(), auto, null, UpdateSource.WEBHOOK,
                     "webhook event " + eventId);
             detail += "; " + auto + " queued as update " + update;
-        } else if (auto != null) {
-            // the event came late: the order has moved on, and the update would only be refused
+        }
+        else if (auto != null) {
+            // the event came late: the order has moved on, and the update would only be
+            // refused
             detail += "; " + auto + " not queued";
         }
         events.describe(eventId, detail);
         log.debug("Webhook event {} for order {}: {}", eventId, event.orderId(), detail);
     }
+
 }

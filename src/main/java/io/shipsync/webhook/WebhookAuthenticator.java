@@ -8,7 +8,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
-
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -20,26 +19,35 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Who may post to the webhook. The platform only lets a merchant configure a URL, so the base credential is a shared
- * token, in a header or in the URL's query. Senders that can sign add an HMAC of the timestamp and the exact body
- * (the scheme Tybrite Labs documents). Every configured check must pass; with none configured every request is
+ * Who may post to the webhook. The platform only lets a merchant configure a URL, so the
+ * base credential is a shared token, in a header or in the URL's query. Senders that can
+ * sign add an HMAC of the timestamp and the exact body (the scheme Tybrite Labs
+ * documents). Every configured check must pass; with none configured every request is
  * refused, so an endpoint is never open by accident.
  */
 @Component("webhookAuthenticator")
 public class WebhookAuthenticator {
 
     public static final String TOKEN_HEADER = "X-Webhook-Token";
+
     public static final String TOKEN_PARAMETER = "token";
+
     public static final String TIMESTAMP_HEADER = "X-Timestamp";
+
     public static final String SIGNATURE_HEADER = "X-Signature";
 
-    /** How far a signed request's timestamp may be from shipsync's clock: bounds how long a captured request replays. */
+    /**
+     * How far a signed request's timestamp may be from shipsync's clock: bounds how long
+     * a captured request replays.
+     */
     static final Duration SIGNATURE_TOLERANCE = Duration.ofMinutes(5);
 
     private static final Logger log = LoggerFactory.getLogger(WebhookAuthenticator.class);
+
     private static final String HMAC = "HmacSHA256";
 
     private final WebhookProperties properties;
+
     private final Clock clock;
 
     public WebhookAuthenticator(WebhookProperties properties, Clock clock) {
@@ -49,7 +57,8 @@ public class WebhookAuthenticator {
             log.warn("The order webhook (POST /webhook/orders) refuses every request: no credential is configured. "
                     + "Set shipsync.webhook.token (SHIPSYNC_WEBHOOK_TOKEN) and/or shipsync.webhook.hmac-secret "
                     + "(SHIPSYNC_WEBHOOK_HMAC_SECRET).");
-        } else if (properties.hasToken() && properties.token().length() < 16) {
+        }
+        else if (properties.hasToken() && properties.token().length() < 16) {
             log.warn("shipsync.webhook.token is shorter than 16 characters: easy to guess; use a long random value");
         }
     }
@@ -80,13 +89,14 @@ public class WebhookAuthenticator {
             return;
         }
         if (timestamp == null || signature == null) {
-            throw unauthorized("signature required: send " + TIMESTAMP_HEADER + " (unix seconds) and " + SIGNATURE_HEADER
-                    + " (base64 HMAC-SHA256 of timestamp + \".\" + body)");
+            throw unauthorized("signature required: send " + TIMESTAMP_HEADER + " (unix seconds) and "
+                    + SIGNATURE_HEADER + " (base64 HMAC-SHA256 of timestamp + \".\" + body)");
         }
         long seconds;
         try {
             seconds = Long.parseLong(timestamp.trim());
-        } catch (NumberFormatException e) {
+        }
+        catch (NumberFormatException e) {
             throw unauthorized(TIMESTAMP_HEADER + " must be unix seconds, not '" + abbreviate(timestamp) + "'");
         }
         long skew = Math.abs(clock.instant().getEpochSecond() - seconds);
@@ -98,7 +108,8 @@ public class WebhookAuthenticator {
         byte[] given;
         try {
             given = Base64.getDecoder().decode(signature.trim());
-        } catch (IllegalArgumentException e) {
+        }
+        catch (IllegalArgumentException e) {
             throw unauthorized(SIGNATURE_HEADER + " is not base64");
         }
         if (!MessageDigest.isEqual(expected, given)) {
@@ -112,12 +123,14 @@ public class WebhookAuthenticator {
             mac.init(new SecretKeySpec(properties.hmacSecret().getBytes(StandardCharsets.UTF_8), HMAC));
             mac.update((timestamp + ".").getBytes(StandardCharsets.UTF_8));
             return mac.doFinal(body);
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+        }
+        catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException("HMAC-SHA256 is part of every Java runtime", e);
         }
     }
 
-    // Comparing digests rather than the strings themselves: equal length, so the time taken says nothing about
+    // Comparing digests rather than the strings themselves: equal length, so the time
+    // taken says nothing about
     // the token's length or how much of it matched.
     private static boolean constantTimeEquals(String given, String expected) {
         try {
@@ -125,7 +138,8 @@ public class WebhookAuthenticator {
             byte[] a = sha256.digest(given.getBytes(StandardCharsets.UTF_8));
             byte[] b = sha256.digest(expected.getBytes(StandardCharsets.UTF_8));
             return MessageDigest.isEqual(a, b);
-        } catch (NoSuchAlgorithmException e) {
+        }
+        catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
         }
     }
@@ -141,8 +155,10 @@ public class WebhookAuthenticator {
                 if (URLDecoder.decode(key, StandardCharsets.UTF_8).equals(name)) {
                     return equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
                 }
-            } catch (IllegalArgumentException badEscape) {
-                // a malformed %-escape is no token: the caller then refuses the request as unauthenticated
+            }
+            catch (IllegalArgumentException badEscape) {
+                // a malformed %-escape is no token: the caller then refuses the request
+                // as unauthenticated
                 return null;
             }
         }
@@ -156,4 +172,5 @@ public class WebhookAuthenticator {
     private static WebhookRefusedException unauthorized(String reason) {
         return new WebhookRefusedException(401, reason);
     }
+
 }

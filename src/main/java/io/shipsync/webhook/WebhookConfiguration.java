@@ -14,4 +14,5 @@ class WebhookConfiguration {
         registration.addUrlPatterns("/webhook/*");
         return registration;
     }
+
 }

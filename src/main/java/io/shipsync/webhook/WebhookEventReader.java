@@ -13,6 +13,10 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import io.shipsync.order.OrderStatus;
+import io.shipsync.store.Store;
+import io.shipsync.store.Stores;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -20,34 +24,38 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.shipsync.order.OrderStatus;
-import io.shipsync.store.Store;
-import io.shipsync.store.Stores;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.springframework.stereotype.Component;
 
 /**
- * Turns a webhook request into an {@link OrderCreatedEvent}, or refuses it with a reason the sender can act on:
- * 413 above the size limit, 400 for what is not a well-formed {@code order.created}
- * event as the TribeMade reference describes it ("Webhook Payload"; nullable fields may be null).
+ * Turns a webhook request into an {@link OrderCreatedEvent}, or refuses it with a reason
+ * the sender can act on: 413 above the size limit, 400 for what is not a well-formed
+ * {@code order.created} event as the TribeMade reference describes it ("Webhook Payload";
+ * nullable fields may be null).
  */
 @Component("webhookEventReader")
 public class WebhookEventReader {
 
     // UUID.fromString alone also accepts short forms such as "1-1-1-1-1"
-    private static final Pattern CANONICAL_UUID =
-            Pattern.compile("\\p{XDigit}{8}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{12}");
+    private static final Pattern CANONICAL_UUID = Pattern
+        .compile("\\p{XDigit}{8}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{12}");
 
-    /** What is kept of an event: enough to audit and replay it, none of the customer's personal data. */
-    private static final List<String> KEPT_FIELDS =
-            List.of("event", "order_id", "store_id", "product_id", "status", "created_at");
+    /**
+     * What is kept of an event: enough to audit and replay it, none of the customer's
+     * personal data.
+     */
+    private static final List<String> KEPT_FIELDS = List.of("event", "order_id", "store_id", "product_id", "status",
+            "created_at");
+
     private static final List<String> KEPT_ORDER_DETAILS = List.of("quantity", "amount", "variation", "size", "color");
 
     private final WebhookProperties properties;
+
     private final Stores stores;
+
     private final ObjectMapper json;
+
     private final ObjectReader reader;
 
     public WebhookEventReader(WebhookProperties properties, Stores stores, ObjectMapper json) {
@@ -55,21 +63,23 @@ public class WebhookEventReader {
         this.stores = stores;
         this.json = json;
         this.reader = json.reader()
-                .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                // two order_id keys in one event would leave it to the parser which one counts
-                .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            // two order_id keys in one event would leave it to the parser which one
+            // counts
+            .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
     }
 
     /**
-     * Checks the size and leaves the exact bytes received as the body. The content type is checked before, by the
-     * {@link WebhookRequestGuard}.
+     * Checks the size and leaves the exact bytes received as the body. The content type
+     * is checked before, by the {@link WebhookRequestGuard}.
      */
     public void readBody(Exchange exchange) {
         Message message = exchange.getMessage();
         long limit = properties.maxBodySize().toBytes();
         Long declared = message.getHeader(Exchange.CONTENT_LENGTH, Long.class);
         byte[] body = Optional.ofNullable(message.getBody(byte[].class)).orElse(new byte[0]);
-        // the body cap lets one byte more than the limit through, so a longer body shows here whatever it declared
+        // the body cap lets one byte more than the limit through, so a longer body shows
+        // here whatever it declared
         if ((declared != null && declared > limit) || body.length > limit) {
             throw new WebhookRefusedException(413, "body is larger than " + limit
                     + " bytes (shipsync.webhook.max-body-size); an order.created event is far smaller");
@@ -84,10 +94,12 @@ public class WebhookEventReader {
         JsonNode event;
         try {
             event = reader.readTree(body);
-        } catch (JsonProcessingException e) {
+        }
+        catch (JsonProcessingException e) {
             throw badRequest("body is not valid JSON: " + e.getOriginalMessage() + " (line "
                     + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw badRequest("body could not be read as JSON: " + e.getMessage());
         }
         if (!event.isObject()) {
@@ -100,19 +112,24 @@ public class WebhookEventReader {
         }
         UUID orderId = uuid(event, "order_id");
         UUID storeId = uuid(event, "store_id");
-        Store store = stores.forPlatformStoreId(storeId.toString()).orElseThrow(() -> badRequest("store_id "
-                + storeId + " is not a store shipsync works for: no TribeMade store has it as platform-store-id, "
-                + "and none takes the events of other stores"));
+        Store store = stores.forPlatformStoreId(storeId.toString())
+            .orElseThrow(() -> badRequest("store_id " + storeId
+                    + " is not a store shipsync works for: no TribeMade store has it as platform-store-id, "
+                    + "and none takes the events of other stores"));
         String text = text(event, "status");
-        OrderStatus status = OrderStatus.parse(text).orElseThrow(() -> badRequest("status \"" + text
-                + "\" is not an order status; expected one of " + Arrays.stream(OrderStatus.values())
-                .map(OrderStatus::wireName).collect(Collectors.joining(", "))));
-        // what a new order is; anything else would be written into what shipsync believes of the order
+        OrderStatus status = OrderStatus.parse(text)
+            .orElseThrow(() -> badRequest("status \"" + text + "\" is not an order status; expected one of "
+                    + Arrays.stream(OrderStatus.values())
+                        .map(OrderStatus::wireName)
+                        .collect(Collectors.joining(", "))));
+        // what a new order is; anything else would be written into what shipsync believes
+        // of the order
         if (status != OrderStatus.STARTED) {
             throw badRequest("status \"" + status + "\" is not the status of a new order: an order.created event "
                     + "carries \"started\"");
         }
-        return new OrderCreatedEvent(store.name(), orderId, storeId, status, timestamp(event, "created_at"), kept(event).toString());
+        return new OrderCreatedEvent(store.name(), orderId, storeId, status, timestamp(event, "created_at"),
+                kept(event).toString());
     }
 
     private static String text(JsonNode event, String field) {
@@ -129,7 +146,8 @@ public class WebhookEventReader {
     private static UUID uuid(JsonNode event, String field) {
         String value = text(event, field);
         if (!CANONICAL_UUID.matcher(value).matches()) {
-            throw badRequest(field + " must be a UUID such as 770e8400-e29b-41d4-a716-446655440789, not \"" + value + "\"");
+            throw badRequest(
+                    field + " must be a UUID such as 770e8400-e29b-41d4-a716-446655440789, not \"" + value + "\"");
         }
         return UUID.fromString(value);
     }
@@ -139,10 +157,12 @@ public class WebhookEventReader {
         String value = text(event, field);
         try {
             return OffsetDateTime.parse(value).toInstant();
-        } catch (DateTimeParseException withoutZone) {
+        }
+        catch (DateTimeParseException withoutZone) {
             try {
                 return LocalDateTime.parse(value).toInstant(ZoneOffset.UTC);
-            } catch (DateTimeParseException e) {
+            }
+            catch (DateTimeParseException e) {
                 throw badRequest(field + " must be an ISO 8601 timestamp such as 2024-11-16T10:30:45.123456Z, not \""
                         + value + "\"");
             }
@@ -163,4 +183,5 @@ public class WebhookEventReader {
     private static WebhookRefusedException badRequest(String reason) {
         return new WebhookRefusedException(400, reason);
     }
+
 }

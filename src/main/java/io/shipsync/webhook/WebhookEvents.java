@@ -18,9 +18,10 @@ import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.stereotype.Repository;
 
 /**
- * The webhook events received, each stored once. Storing is the idempotent consumer: the unique key on
- * (store, event type, order) makes a redelivery a no-op insert, in the database, so it holds across restarts and
- * between instances, and an event is never stored apart from its dedupe key.
+ * The webhook events received, each stored once. Storing is the idempotent consumer: the
+ * unique key on (store, event type, order) makes a redelivery a no-op insert, in the
+ * database, so it holds across restarts and between instances, and an event is never
+ * stored apart from its dedupe key.
  */
 @Repository
 public class WebhookEvents {
@@ -34,8 +35,8 @@ public class WebhookEvents {
             OffsetDateTime orderedAt, String state) {
     }
 
-
     private final JdbcClient jdbc;
+
     private final Clock clock;
 
     public WebhookEvents(JdbcClient jdbc, Clock clock) {
@@ -50,79 +51,86 @@ public class WebhookEvents {
         int inserted;
         try {
             inserted = jdbc.sql("""
-                            INSERT INTO webhook_event (store_key, event_type, order_id, platform_store_id, status,
-                                                       ordered_at, payload, state, deliveries, received_at,
-                                                       last_received_at)
-                            VALUES (:store, :type, :order, :storeId, :status, :orderedAt, :payload, 'PENDING', 1,
-                                    :now, :now)
-                            ON CONFLICT DO NOTHING""")
-                    .param("store", event.store()).param("type", OrderCreatedEvent.TYPE).param("order", event.orderId())
-                    .param("storeId", event.storeId()).param("status", event.status().wireName())
-                    .param("orderedAt", event.orderedAt().atOffset(ZoneOffset.UTC))
-                    .param("payload", event.payload()).param("now", now)
-                    .update(key, "id");
-        } catch (DuplicateKeyException concurrentDelivery) {
-            // the same event arriving twice at the same moment: the other request's insert won
+                    INSERT INTO webhook_event (store_key, event_type, order_id, platform_store_id, status,
+                                               ordered_at, payload, state, deliveries, received_at,
+                                               last_received_at)
+                    VALUES (:store, :type, :order, :storeId, :status, :orderedAt, :payload, 'PENDING', 1,
+                            :now, :now)
+                    ON CONFLICT DO NOTHING""")
+                .param("store", event.store())
+                .param("type", OrderCreatedEvent.TYPE)
+                .param("order", event.orderId())
+                .param("storeId", event.storeId())
+                .param("status", event.status().wireName())
+                .param("orderedAt", event.orderedAt().atOffset(ZoneOffset.UTC))
+                .param("payload", event.payload())
+                .param("now", now)
+                .update(key, "id");
+        }
+        catch (DuplicateKeyException concurrentDelivery) {
+            // the same event arriving twice at the same moment: the other request's
+            // insert won
             inserted = 0;
         }
         if (inserted == 1) {
             return new Stored(key.getKeyAs(Long.class), event, false, 1);
         }
         jdbc.sql("""
-                        UPDATE webhook_event SET deliveries = deliveries + 1, last_received_at = :now
-                        WHERE store_key = :store AND event_type = :type AND order_id = :order""")
-                .param("now", now).param("store", event.store()).param("type", OrderCreatedEvent.TYPE)
-                .param("order", event.orderId())
-                .update();
+                UPDATE webhook_event SET deliveries = deliveries + 1, last_received_at = :now
+                WHERE store_key = :store AND event_type = :type AND order_id = :order""")
+            .param("now", now)
+            .param("store", event.store())
+            .param("type", OrderCreatedEvent.TYPE)
+            .param("order", event.orderId())
+            .update();
         return jdbc.sql("""
-                        SELECT id, deliveries FROM webhook_event
-                        WHERE store_key = :store AND event_type = :type AND order_id = :order""")
-                .param("store", event.store()).param("type", OrderCreatedEvent.TYPE).param("order", event.orderId())
-                .query((rs, row) -> new Stored(rs.getLong("id"), event, true, rs.getInt("deliveries")))
-                .single();
+                SELECT id, deliveries FROM webhook_event
+                WHERE store_key = :store AND event_type = :type AND order_id = :order""")
+            .param("store", event.store())
+            .param("type", OrderCreatedEvent.TYPE)
+            .param("order", event.orderId())
+            .query((rs, row) -> new Stored(rs.getLong("id"), event, true, rs.getInt("deliveries")))
+            .single();
     }
 
     /** Events stored but not processed yet, oldest first. */
     public List<Long> pending(int limit) {
         return jdbc.sql("SELECT id FROM webhook_event WHERE state = 'PENDING' ORDER BY state, id LIMIT :limit")
-                .param("limit", limit)
-                .query(Long.class)
-                .list();
+            .param("limit", limit)
+            .query(Long.class)
+            .list();
     }
 
     public Optional<StoredEvent> find(long id) {
         return jdbc.sql("""
-                        SELECT id, store_key, order_id, platform_store_id, status, ordered_at, state
-                        FROM webhook_event WHERE id = :id""")
-                .param("id", id)
-                .query(WebhookEvents::toEvent)
-                .optional();
+                SELECT id, store_key, order_id, platform_store_id, status, ordered_at, state
+                FROM webhook_event WHERE id = :id""").param("id", id).query(WebhookEvents::toEvent).optional();
     }
 
     /**
-     * Claims a pending event for processing, in the caller's transaction: only one claim succeeds, so an event is
-     * processed once even if two processors see it.
+     * Claims a pending event for processing, in the caller's transaction: only one claim
+     * succeeds, so an event is processed once even if two processors see it.
      */
     public boolean claim(long id) {
         return jdbc.sql("""
-                        UPDATE webhook_event SET state = 'PROCESSED', processed_at = :now
-                        WHERE id = :id AND state = 'PENDING'""")
-                .param("now", now()).param("id", id)
-                .update() == 1;
+                UPDATE webhook_event SET state = 'PROCESSED', processed_at = :now
+                WHERE id = :id AND state = 'PENDING'""").param("now", now()).param("id", id).update() == 1;
     }
 
     /** What processing did, for a person reading the event later. */
     public void describe(long id, String detail) {
         jdbc.sql("UPDATE webhook_event SET detail = :detail WHERE id = :id")
-                .param("detail", Outbox.truncate(detail, 2000)).param("id", id)
-                .update();
+            .param("detail", Outbox.truncate(detail, 2000))
+            .param("id", id)
+            .update();
     }
 
     /** The event could not be processed: it is in the dead letters now. */
     public void markDead(long id, String reason) {
         jdbc.sql("UPDATE webhook_event SET state = 'DEAD', detail = :reason WHERE id = :id")
-                .param("reason", reason).param("id", id)
-                .update();
+            .param("reason", reason)
+            .param("id", id)
+            .update();
     }
 
     private OffsetDateTime now() {
@@ -131,8 +139,8 @@ public class WebhookEvents {
 
     private static StoredEvent toEvent(ResultSet rs, int row) throws SQLException {
         return new StoredEvent(rs.getLong("id"), rs.getString("store_key"), rs.getObject("order_id", UUID.class),
-                rs.getObject("platform_store_id", UUID.class),
-                OrderStatus.parse(rs.getString("status")).orElseThrow(),
+                rs.getObject("platform_store_id", UUID.class), OrderStatus.parse(rs.getString("status")).orElseThrow(),
                 rs.getObject("ordered_at", OffsetDateTime.class), rs.getString("state"));
     }
+
 }

@@ -1,6 +1,9 @@
 package io.shipsync.webhook;
 
-/** A webhook request shipsync does not accept: answered with this HTTP status and the message as the JSON error. */
+/**
+ * A webhook request shipsync does not accept: answered with this HTTP status and the
+ * message as the JSON error.
+ */
 public class WebhookRefusedException extends RuntimeException {
 
     private final int httpStatus;
@@ -13,4 +16,5 @@ public class WebhookRefusedException extends RuntimeException {
     public int httpStatus() {
         return httpStatus;
     }
+
 }

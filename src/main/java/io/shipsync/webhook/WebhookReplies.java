@@ -5,7 +5,6 @@ import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -13,8 +12,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * The webhook's answers, always JSON. Every refusal says what to change; a 2xx goes out only for an event that is
- * committed to the database.
+ * The webhook's answers, always JSON. Every refusal says what to change; a 2xx goes out
+ * only for an event that is committed to the database.
  */
 @Component("webhookReplies")
 public class WebhookReplies {
@@ -27,14 +26,17 @@ public class WebhookReplies {
         this.json = json;
     }
 
-    /** The event is stored: 200, for a redelivery too, so the platform stops sending it. */
+    /**
+     * The event is stored: 200, for a redelivery too, so the platform stops sending it.
+     */
     public void accepted(Exchange exchange) {
         WebhookEvents.Stored stored = exchange.getMessage().getBody(WebhookEvents.Stored.class);
         OrderCreatedEvent event = stored.event();
         if (stored.duplicate()) {
             log.info("Webhook {} for order {} (store {}) received again, delivery {}: already stored as event {}",
                     OrderCreatedEvent.TYPE, event.orderId(), event.storeId(), stored.deliveries(), stored.eventId());
-        } else {
+        }
+        else {
             log.info("Webhook {} for order {} (store {}, placed {}, {}) stored as event {}: {}", OrderCreatedEvent.TYPE,
                     event.orderId(), event.storeId(), event.orderedAt(), event.status(), stored.eventId(),
                     event.payload());
@@ -47,7 +49,8 @@ public class WebhookReplies {
 
     /** A request shipsync does not accept, with the reason. */
     public void refused(Exchange exchange) {
-        WebhookRefusedException refusal = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, WebhookRefusedException.class);
+        WebhookRefusedException refusal = exchange.getProperty(Exchange.EXCEPTION_CAUGHT,
+                WebhookRefusedException.class);
         log.warn("Webhook request refused with {}: {}", refusal.httpStatus(), refusal.getMessage());
         reply(exchange, refusal.httpStatus(), Map.of("error", refusal.getMessage()));
     }
@@ -56,16 +59,20 @@ public class WebhookReplies {
     public void unavailable(Exchange exchange) {
         Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         log.error("Webhook event not stored, answered 503 so that the platform sends it again: {}", failure.toString());
-        reply(exchange, 503, Map.of("error", "shipsync cannot store the event right now; it was not accepted, send it "
-                + "again later"));
+        reply(exchange, 503, Map.of("error",
+                "shipsync cannot store the event right now; it was not accepted, send it " + "again later"));
         exchange.getMessage().setHeader("Retry-After", "30");
     }
 
-    /** Anything else that went wrong: the event was not stored, and the answer says so without internals. */
+    /**
+     * Anything else that went wrong: the event was not stored, and the answer says so
+     * without internals.
+     */
     public void failed(Exchange exchange) {
         Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         log.error("Webhook request failed; the event was not stored", failure);
-        reply(exchange, 500, Map.of("error", "shipsync failed to handle the event; it was not accepted, send it again"));
+        reply(exchange, 500,
+                Map.of("error", "shipsync failed to handle the event; it was not accepted, send it again"));
     }
 
     /** The JSON body of a refusal. */
@@ -75,7 +82,8 @@ public class WebhookReplies {
 
     private void reply(Exchange exchange, int status, Map<String, Object> body) {
         Message message = exchange.getMessage();
-        // platform-http writes message headers back as response headers: the request's, credentials included,
+        // platform-http writes message headers back as response headers: the request's,
+        // credentials included,
         // must not be echoed
         message.removeHeaders("*");
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
@@ -86,8 +94,10 @@ public class WebhookReplies {
     private String json(Map<String, Object> body) {
         try {
             return json.writeValueAsString(body);
-        } catch (JsonProcessingException e) {
+        }
+        catch (JsonProcessingException e) {
             throw new IllegalStateException("a map of strings and numbers is always JSON", e);
         }
     }
+
 }

@@ -10,7 +10,6 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.InvalidMediaTypeException;
@@ -18,16 +17,18 @@ import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * What must be settled before platform-http reads a webhook request, because it reads the whole body before the
- * route runs: only JSON gets through (the HTTP binding would parse a form body itself, fail with a 500 and log
- * the body), and at most one byte more than {@code shipsync.webhook.max-body-size} of the body can be read, so an
- * oversized or endless body costs a few kilobytes and the route sees that it was too large.
+ * What must be settled before platform-http reads a webhook request, because it reads the
+ * whole body before the route runs: only JSON gets through (the HTTP binding would parse
+ * a form body itself, fail with a 500 and log the body), and at most one byte more than
+ * {@code shipsync.webhook.max-body-size} of the body can be read, so an oversized or
+ * endless body costs a few kilobytes and the route sees that it was too large.
  */
 class WebhookRequestGuard extends OncePerRequestFilter {
 
     private static final Logger log = LoggerFactory.getLogger(WebhookRequestGuard.class);
 
     private final long readable;
+
     private final WebhookReplies replies;
 
     WebhookRequestGuard(WebhookProperties properties, WebhookReplies replies) {
@@ -67,7 +68,8 @@ class WebhookRequestGuard extends OncePerRequestFilter {
         MediaType type;
         try {
             type = MediaType.parseMediaType(contentType);
-        } catch (InvalidMediaTypeException e) {
+        }
+        catch (InvalidMediaTypeException e) {
             return "Content-Type \"" + contentType + "\" cannot be read: send application/json";
         }
         if (type.isWildcardType() || type.isWildcardSubtype() || !MediaType.APPLICATION_JSON.isCompatibleWith(type)) {
@@ -82,6 +84,7 @@ class WebhookRequestGuard extends OncePerRequestFilter {
     private static final class CappedInputStream extends ServletInputStream {
 
         private final ServletInputStream in;
+
         private long left;
 
         CappedInputStream(ServletInputStream in, long limit) {
@@ -127,5 +130,7 @@ class WebhookRequestGuard extends OncePerRequestFilter {
         public void setReadListener(ReadListener listener) {
             in.setReadListener(listener);
         }
+
     }
+
 }

@@ -16,18 +16,29 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
-/** What both benchmarks need around a {@link io.shipsync.ForkedService}: its log, its memory, its CPU time. */
+/**
+ * What both benchmarks need around a {@link io.shipsync.ForkedService}: its log, its
+ * memory, its CPU time.
+ */
 final class BenchSupport {
 
     private BenchSupport() {
     }
 
-    /** Reads a forked service's log as it grows ({@code target/<name>.log}), complete lines only. */
+    /**
+     * Reads a forked service's log as it grows ({@code target/<name>.log}), complete
+     * lines only.
+     */
     static final class LogWatcher {
+
         private final Path file;
+
         private final List<String> lines = new ArrayList<>();
+
         private long offset;
+
         private final StringBuilder partial = new StringBuilder();
 
         LogWatcher(Path file) {
@@ -53,7 +64,8 @@ final class BenchSupport {
                         in.readFully(bytes);
                         offset += bytes.length;
                         partial.append(new String(bytes, StandardCharsets.UTF_8));
-                        // one pass, then one delete: deleting line by line copies the rest each time, which took
+                        // one pass, then one delete: deleting line by line copies the
+                        // rest each time, which took
                         // seconds on a 19 MB log
                         int start = 0;
                         int newline;
@@ -75,19 +87,27 @@ final class BenchSupport {
         Optional<String> find(String contains) throws IOException {
             return find(line -> line.contains(contains));
         }
+
     }
 
-    /** The timestamp Spring Boot's console pattern starts each line with, e.g. 2025-01-01T10:00:00.123Z. */
+    /**
+     * The timestamp Spring Boot's console pattern starts each line with, e.g.
+     * 2025-01-01T10:00:00.123Z.
+     */
     static Instant timestampOf(String logLine) {
         String first = logLine.strip().split("\\s+", 2)[0];
         try {
             return OffsetDateTime.parse(first).toInstant();
-        } catch (DateTimeParseException e) {
+        }
+        catch (DateTimeParseException e) {
             throw new IllegalStateException("no timestamp at the start of log line: " + logLine, e);
         }
     }
 
-    /** Waits for a line of the log; fails early when the service died or ran out of memory. */
+    /**
+     * Waits for a line of the log; fails early when the service died or ran out of
+     * memory.
+     */
     static String awaitLogLine(LogWatcher log, long pid, String contains, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
@@ -116,7 +136,10 @@ final class BenchSupport {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
 
-    /** A field of /proc/<pid>/status in kB, e.g. VmHWM (peak resident set) or VmRSS; -1 when unknown. */
+    /**
+     * A field of /proc/<pid>/status in kB, e.g. VmHWM (peak resident set) or VmRSS; -1
+     * when unknown.
+     */
     static long procStatusKb(long pid, String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
@@ -124,7 +147,8 @@ final class BenchSupport {
                     return Long.parseLong(line.substring(field.length() + 1).replace("kB", "").strip());
                 }
             }
-        } catch (IOException | NumberFormatException e) {
+        }
+        catch (IOException | NumberFormatException e) {
             // the process is gone, or not Linux
         }
         return -1;
@@ -134,11 +158,17 @@ final class BenchSupport {
     static double cpuSeconds(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            // fields after the command name, which is in parentheses and may contain spaces
+            // fields after the command name, which is in parentheses and may contain
+            // spaces
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime (fields 14, 15)
+            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime,
+                                                                                  // stime
+                                                                                  // (fields
+                                                                                  // 14,
+                                                                                  // 15)
             return ticks / 100.0; // USER_HZ is 100 on Linux
-        } catch (IOException | RuntimeException e) {
+        }
+        catch (IOException | RuntimeException e) {
             return -1;
         }
     }
@@ -148,12 +178,12 @@ final class BenchSupport {
         return List.of("-Xlog:gc:file=" + file.toAbsolutePath());
     }
 
-    private static final java.util.regex.Pattern GC_HEAP =
-            java.util.regex.Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
+    private static final Pattern GC_HEAP = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
 
     /**
-     * The most heap in use that a {@code -Xlog:gc} log shows: the occupancy right before each collection (heap use
-     * peaks just before one), so a peak between the last collection and the end is not seen; -1 when none logged.
+     * The most heap in use that a {@code -Xlog:gc} log shows: the occupancy right before
+     * each collection (heap use peaks just before one), so a peak between the last
+     * collection and the end is not seen; -1 when none logged.
      */
     static long peakHeapMb(Path gcLog) throws IOException {
         if (!Files.exists(gcLog)) {
@@ -169,12 +199,15 @@ final class BenchSupport {
         return peak;
     }
 
-    /** How many collections a {@code -Xlog:gc} log shows, and the time they paused the service, in ms. */
+    /**
+     * How many collections a {@code -Xlog:gc} log shows, and the time they paused the
+     * service, in ms.
+     */
     static double[] gcPauses(Path gcLog) throws IOException {
         if (!Files.exists(gcLog)) {
-            return new double[] {0, 0};
+            return new double[] { 0, 0 };
         }
-        var pause = java.util.regex.Pattern.compile("M\\) (\\d+\\.\\d+)ms");
+        var pause = Pattern.compile("M\\) (\\d+\\.\\d+)ms");
         double count = 0;
         double ms = 0;
         for (String line : Files.readAllLines(gcLog, StandardCharsets.UTF_8)) {
@@ -184,7 +217,7 @@ final class BenchSupport {
                 ms += Double.parseDouble(match.group(1));
             }
         }
-        return new double[] {count, ms};
+        return new double[] { count, ms };
     }
 
     static double mb(long kb) {
@@ -199,15 +232,19 @@ final class BenchSupport {
         return String.format(Locale.ROOT, "%.2f", value);
     }
 
-    /** Renames a finished {@code name.part} to {@code name}, as a careful writer drops a file; returns when. */
+    /**
+     * Renames a finished {@code name.part} to {@code name}, as a careful writer drops a
+     * file; returns when.
+     */
     static Instant drop(Path part, String name) throws IOException {
         Files.move(part, part.resolveSibling(name), StandardCopyOption.ATOMIC_MOVE);
         return Instant.now();
     }
 
     /**
-     * With {@code -Dshipsync.bench.jfr=true}, starts a Java Flight Recorder recording in the forked service
-     * ({@code target/<name>.jfr}, dumped when the service exits or {@link #dumpFlightRecording} is called).
+     * With {@code -Dshipsync.bench.jfr=true}, starts a Java Flight Recorder recording in
+     * the forked service ({@code target/<name>.jfr}, dumped when the service exits or
+     * {@link #dumpFlightRecording} is called).
      */
     static void maybeStartFlightRecording(long pid, String name) throws IOException, InterruptedException {
         if (Boolean.getBoolean("shipsync.bench.jfr")) {
@@ -233,4 +270,5 @@ final class BenchSupport {
             System.out.println("jcmd " + String.join(" ", command) + " failed: " + output);
         }
     }
+
 }

@@ -1,14 +1,5 @@
 package io.shipsync.bench;
 
-import static io.shipsync.bench.BenchSupport.alive;
-import static io.shipsync.bench.BenchSupport.awaitLogLine;
-import static io.shipsync.bench.BenchSupport.cpuSeconds;
-import static io.shipsync.bench.BenchSupport.fmt;
-import static io.shipsync.bench.BenchSupport.mb;
-import static io.shipsync.bench.BenchSupport.procStatusKb;
-import static io.shipsync.bench.BenchSupport.timestampOf;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -36,30 +27,55 @@ import io.shipsync.ForkedServiceTest;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+import static io.shipsync.bench.BenchSupport.alive;
+import static io.shipsync.bench.BenchSupport.awaitLogLine;
+import static io.shipsync.bench.BenchSupport.cpuSeconds;
+import static io.shipsync.bench.BenchSupport.fmt;
+import static io.shipsync.bench.BenchSupport.mb;
+import static io.shipsync.bench.BenchSupport.procStatusKb;
+import static io.shipsync.bench.BenchSupport.timestampOf;
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
- * Benchmark, not a timed test: how fast a large shipment file is accepted into the outbox, and in how much memory.
- * Generates a valid 1,000,000-row CSV (about 60 MB), drops it into the inbox of shipsync running in its own JVM with
- * {@code -Xmx256m} and the default configuration, against a sandbox with the real limits (the orders are unknown to
- * it, so the dispatcher turns a few of them into 404 dead letters meanwhile, 50 a minute: negligible), and waits until
- * the service logs that every row is queued or refused. Prints one {@code BENCHMARK ingest:} line.
+ * Benchmark, not a timed test: how fast a large shipment file is accepted into the
+ * outbox, and in how much memory. Generates a valid 1,000,000-row CSV (about 60 MB),
+ * drops it into the inbox of shipsync running in its own JVM with {@code -Xmx256m} and
+ * the default configuration, against a sandbox with the real limits (the orders are
+ * unknown to it, so the dispatcher turns a few of them into 404 dead letters meanwhile,
+ * 50 a minute: negligible), and waits until the service logs that every row is queued or
+ * refused. Prints one {@code BENCHMARK ingest:} line.
  *
- * <p>Target (the issue): at least 20,000 rows/s on 2 cores, no OutOfMemoryError. Run with
+ * <p>
+ * Target (the issue): at least 20,000 rows/s on 2 cores, no OutOfMemoryError. Run with
  * {@code ./mvnw -Pbenchmark verify}; {@code -Dshipsync.bench.rows=N} changes the size,
- * {@code -Dshipsync.bench.jfr=true} records a flight recording to {@code target/ingest-benchmark.jfr}.
+ * {@code -Dshipsync.bench.jfr=true} records a flight recording to
+ * {@code target/ingest-benchmark.jfr}.
  */
 @Tag("benchmark")
 class IngestBenchmark extends ForkedServiceTest {
 
     private static final String NAME = "ingest-benchmark";
+
     private static final String API_KEY = "tb-bench-ingest-key1";
+
     private static final UUID STORE = UUID.fromString("5a000000-0000-4000-8000-0000000000b1");
+
     private static final int ROWS = Integer.getInteger("shipsync.bench.rows", 1_000_000);
+
     private static final String FILE = "bench-" + ROWS + ".csv";
+
     private static final Duration GIVE_UP_AFTER = Duration.ofMinutes(10);
+
     private static final int TARGET_ROWS_PER_SECOND = 20_000;
-    /** For experiments, e.g. -Dshipsync.bench.args=--shipsync.shipment-files.batch-size=5000 (space separated). */
-    private static final List<String> EXTRA_ARGUMENTS =
-            Arrays.stream(System.getProperty("shipsync.bench.args", "").split("\\s+")).filter(a -> !a.isBlank()).toList();
+
+    /**
+     * For experiments, e.g.
+     * -Dshipsync.bench.args=--shipsync.shipment-files.batch-size=5000 (space separated).
+     */
+    private static final List<String> EXTRA_ARGUMENTS = Arrays
+        .stream(System.getProperty("shipsync.bench.args", "").split("\\s+"))
+        .filter(a -> !a.isBlank())
+        .toList();
 
     @Test
     void ingest_one_million_rows_in_256_mb() throws Exception {
@@ -69,11 +85,8 @@ class IngestBenchmark extends ForkedServiceTest {
         Path part = inbox.resolve(FILE + ".part"); // ignored by the inbox until renamed
         long bytes = writeCsv(part, ROWS);
 
-        var arguments = new ArrayList<>(List.of(
-                "--shipsync.data-dir=" + dataDir,
-                "--shipsync.inbox=" + inbox,
-                "--shipsync.tribemade.base-url=" + platform.baseUrl(),
-                "--shipsync.tribemade.api-key=" + API_KEY));
+        var arguments = new ArrayList<>(List.of("--shipsync.data-dir=" + dataDir, "--shipsync.inbox=" + inbox,
+                "--shipsync.tribemade.base-url=" + platform.baseUrl(), "--shipsync.tribemade.api-key=" + API_KEY));
         arguments.addAll(EXTRA_ARGUMENTS);
         service = ForkedService.startForBenchmark(NAME, "256m", arguments);
         long pid = service.pid();
@@ -96,7 +109,7 @@ class IngestBenchmark extends ForkedServiceTest {
             if (queued == null) {
                 BenchSupport.failIfBroken(log, pid, "reading " + FILE);
                 assertThat(System.nanoTime()).as("gave up after %s: %s not read completely", GIVE_UP_AFTER, FILE)
-                        .isLessThan(deadline);
+                    .isLessThan(deadline);
                 TimeUnit.MILLISECONDS.sleep(100);
             }
         }
@@ -109,8 +122,9 @@ class IngestBenchmark extends ForkedServiceTest {
 
         Instant readingAt = timestampOf(reading);
         Instant queuedAt = timestampOf(queued);
-        long announcedRows = Long.parseLong(reading.substring(reading.indexOf("Reading " + FILE + ": ")
-                + ("Reading " + FILE + ": ").length()).split(" ")[0]);
+        long announcedRows = Long.parseLong(
+                reading.substring(reading.indexOf("Reading " + FILE + ": ") + ("Reading " + FILE + ": ").length())
+                    .split(" ")[0]);
         double totalSeconds = seconds(dropped, queuedAt);
         double readingSeconds = seconds(readingAt, queuedAt);
         double beforeReadingSeconds = seconds(dropped, readingAt);
@@ -124,23 +138,21 @@ class IngestBenchmark extends ForkedServiceTest {
         long[] counts = countRows(dataDir);
 
         System.out.println();
-        System.out.println("BENCHMARK ingest: rows=" + ROWS + " file_mb=" + fmt(bytes / 1024.0 / 1024)
-                + " seconds=" + fmt(totalSeconds) + " rows_per_s=" + Math.round(ROWS / totalSeconds)
-                + " reading_seconds=" + fmt(readingSeconds) + " reading_rows_per_s=" + Math.round(ROWS / readingSeconds)
-                + " peak_rss_mb=" + fmt(mb(peakRssKb)) + " xmx=256m alive=" + aliveAtEnd + " oom=" + oom
+        System.out.println("BENCHMARK ingest: rows=" + ROWS + " file_mb=" + fmt(bytes / 1024.0 / 1024) + " seconds="
+                + fmt(totalSeconds) + " rows_per_s=" + Math.round(ROWS / totalSeconds) + " reading_seconds="
+                + fmt(readingSeconds) + " reading_rows_per_s=" + Math.round(ROWS / readingSeconds) + " peak_rss_mb="
+                + fmt(mb(peakRssKb)) + " xmx=256m alive=" + aliveAtEnd + " oom=" + oom
                 + (EXTRA_ARGUMENTS.isEmpty() ? "" : " extra_args=" + String.join(" ", EXTRA_ARGUMENTS)));
         System.out.println("BENCHMARK ingest detail: drop_to_reading_seconds=" + fmt(beforeReadingSeconds)
-                + " (poll + quiet period + checksum/row-count pass)"
-                + " cpu_seconds_before_reading=" + fmt(cpuAtReading - cpuAtDrop)
-                + " cpu_seconds_reading=" + fmt(cpuAtQueued - cpuAtReading)
-                + " (2 cores = " + fmt(2 * readingSeconds) + " available)"
-                + " rss_at_start_mb=" + fmt(mb(rssAtStartKb)) + " rss_max_sampled_mb=" + fmt(mb(peakRssSeenKb))
-                + " rss_at_end_mb=" + fmt(mb(rssAtEndKb)) + " h2_file_mb=" + fmt(databaseBytes / 1024.0 / 1024)
-                + " committed_rows=" + counts[0] + " (in_outbox=" + counts[2] + ") rejected_rows=" + counts[1]);
-        System.out.println("BENCHMARK ingest target: rows_per_s>=" + TARGET_ROWS_PER_SECOND
-                + " met_total=" + (ROWS / totalSeconds >= TARGET_ROWS_PER_SECOND)
-                + " met_reading=" + (ROWS / readingSeconds >= TARGET_ROWS_PER_SECOND)
-                + " no_oom=" + (aliveAtEnd && !oom));
+                + " (poll + quiet period + checksum/row-count pass)" + " cpu_seconds_before_reading="
+                + fmt(cpuAtReading - cpuAtDrop) + " cpu_seconds_reading=" + fmt(cpuAtQueued - cpuAtReading)
+                + " (2 cores = " + fmt(2 * readingSeconds) + " available)" + " rss_at_start_mb=" + fmt(mb(rssAtStartKb))
+                + " rss_max_sampled_mb=" + fmt(mb(peakRssSeenKb)) + " rss_at_end_mb=" + fmt(mb(rssAtEndKb))
+                + " h2_file_mb=" + fmt(databaseBytes / 1024.0 / 1024) + " committed_rows=" + counts[0] + " (in_outbox="
+                + counts[2] + ") rejected_rows=" + counts[1]);
+        System.out.println("BENCHMARK ingest target: rows_per_s>=" + TARGET_ROWS_PER_SECOND + " met_total="
+                + (ROWS / totalSeconds >= TARGET_ROWS_PER_SECOND) + " met_reading="
+                + (ROWS / readingSeconds >= TARGET_ROWS_PER_SECOND) + " no_oom=" + (aliveAtEnd && !oom));
         System.out.println();
 
         assertThat(aliveAtEnd).as("service still running after the file was read").isTrue();
@@ -151,11 +163,14 @@ class IngestBenchmark extends ForkedServiceTest {
         assertThat(counts[1]).as("rows refused (the file is valid)").isZero();
     }
 
-    /** A valid shipment file: unique order ids, 35% processing, 35% dispatched with a link, 20% delivered, 10% cancelled. */
+    /**
+     * A valid shipment file: unique order ids, 35% processing, 35% dispatched with a
+     * link, 20% delivered, 10% cancelled.
+     */
     private static long writeCsv(Path file, int rows) throws IOException {
         var random = new SplittableRandom(20_251_123L);
-        String[] couriers = {"https://delhivery.com/track/DLV", "https://bluedart.com/tracking/BD",
-                "https://indiapost.gov.in/track/IP"};
+        String[] couriers = { "https://delhivery.com/track/DLV", "https://bluedart.com/tracking/BD",
+                "https://indiapost.gov.in/track/IP" };
         try (var out = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(file), StandardCharsets.UTF_8),
                 1 << 20)) {
             out.write("order_id,status,tracking_url\n");
@@ -167,14 +182,17 @@ class IngestBenchmark extends ForkedServiceTest {
                 int pick = random.nextInt(20);
                 if (pick < 7) {
                     out.write(",processing,\n");
-                } else if (pick < 14) {
+                }
+                else if (pick < 14) {
                     out.write(",dispatched,");
                     out.write(couriers[random.nextInt(couriers.length)]);
                     out.write(Long.toString(1_000_000_000L + random.nextLong(9_000_000_000L)));
                     out.write('\n');
-                } else if (pick < 18) {
+                }
+                else if (pick < 18) {
                     out.write(",delivered,\n");
-                } else {
+                }
+                else {
                     out.write(",cancelled,\n");
                 }
             }
@@ -200,24 +218,27 @@ class IngestBenchmark extends ForkedServiceTest {
     }
 
     /**
-     * Where the file's rows are, read from the H2 file after the service is gone: {0} committed (in the outbox, or
-     * accepted and waiting to be admitted to it, or skipped as a repeat), {1} refused by validation, {2} of the
-     * committed ones in the outbox itself.
+     * Where the file's rows are, read from the H2 file after the service is gone: {0}
+     * committed (in the outbox, or accepted and waiting to be admitted to it, or skipped
+     * as a repeat), {1} refused by validation, {2} of the committed ones in the outbox
+     * itself.
      */
     private static long[] countRows(Path dataDir) throws SQLException {
         String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("shipsync")
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;IFEXISTS=TRUE";
         SQLException failure = null;
-        for (String user : new String[] {"", "sa"}) {
+        for (String user : new String[] { "", "sa" }) {
             try (Connection db = DriverManager.getConnection(url, user, ""); Statement sql = db.createStatement()) {
                 long inOutbox = count(sql, "SELECT COUNT(*) FROM status_update WHERE source = 'csv'");
                 long committed = inOutbox + count(sql, "SELECT COUNT(*) FROM skipped_row WHERE outcome <> 'rejected'");
-                if (count(sql, "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'accepted_row'") > 0) {
+                if (count(sql,
+                        "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'accepted_row'") > 0) {
                     committed += count(sql, "SELECT COUNT(*) FROM accepted_row");
                 }
-                return new long[] {committed, count(sql, "SELECT COUNT(*) FROM skipped_row WHERE outcome = 'rejected'"),
-                        inOutbox};
-            } catch (SQLException e) {
+                return new long[] { committed,
+                        count(sql, "SELECT COUNT(*) FROM skipped_row WHERE outcome = 'rejected'"), inOutbox };
+            }
+            catch (SQLException e) {
                 failure = e;
             }
         }
@@ -234,4 +255,5 @@ class IngestBenchmark extends ForkedServiceTest {
     private static double seconds(Instant from, Instant to) {
         return Duration.between(from, to).toNanos() / 1e9;
     }
+
 }

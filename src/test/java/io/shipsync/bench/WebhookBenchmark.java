@@ -1,14 +1,5 @@
 package io.shipsync.bench;
 
-import static io.shipsync.bench.BenchSupport.alive;
-import static io.shipsync.bench.BenchSupport.awaitLogLine;
-import static io.shipsync.bench.BenchSupport.cpuSeconds;
-import static io.shipsync.bench.BenchSupport.fmt;
-import static io.shipsync.bench.BenchSupport.fmt2;
-import static io.shipsync.bench.BenchSupport.mb;
-import static io.shipsync.bench.BenchSupport.procStatusKb;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -29,6 +20,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -47,81 +39,127 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import com.sun.net.httpserver.HttpServer;
 import io.shipsync.ForkedService;
 import io.shipsync.ForkedServiceTest;
 import io.shipsync.webhook.WebhookClient;
 
+import com.sun.management.OperatingSystemMXBean;
+import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+import static io.shipsync.bench.BenchSupport.alive;
+import static io.shipsync.bench.BenchSupport.awaitLogLine;
+import static io.shipsync.bench.BenchSupport.cpuSeconds;
+import static io.shipsync.bench.BenchSupport.fmt;
+import static io.shipsync.bench.BenchSupport.fmt2;
+import static io.shipsync.bench.BenchSupport.mb;
+import static io.shipsync.bench.BenchSupport.procStatusKb;
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
- * Benchmark, not a timed test: sustained load on the order webhook ({@code POST /webhook/orders}) with persistence on.
- * shipsync runs in its own JVM ({@code -Xmx256m}, the default configuration, H2 file with {@code WRITE_DELAY=0}, a
- * shared token, no automatic status update); a small client in this JVM posts the reference's {@code order.created}
- * event, each with a new order id, over HTTP/1.1 on loopback.
+ * Benchmark, not a timed test: sustained load on the order webhook
+ * ({@code POST /webhook/orders}) with persistence on. shipsync runs in its own JVM
+ * ({@code -Xmx256m}, the default configuration, H2 file with {@code WRITE_DELAY=0}, a
+ * shared token, no automatic status update); a small client in this JVM posts the
+ * reference's {@code order.created} event, each with a new order id, over HTTP/1.1 on
+ * loopback.
  *
- * <p>The load is open-loop: request {@code i} is due at {@code start + i / rate}, whether or not earlier ones were
- * answered, and its latency runs from that intended time to the complete response, so a stall of the service shows
- * in the figures instead of quietly slowing the client down (no coordinated omission). The client is 64 threads with
- * a kept-alive connection each (at most 64 requests in flight; a request due while all are busy waits, and that wait
- * is in its latency); a request that could not be sent within 10 s of its due time is counted as not sent. Phases:
+ * <p>
+ * The load is open-loop: request {@code i} is due at {@code start + i / rate}, whether or
+ * not earlier ones were answered, and its latency runs from that intended time to the
+ * complete response, so a stall of the service shows in the figures instead of quietly
+ * slowing the client down (no coordinated omission). The client is 64 threads with a
+ * kept-alive connection each (at most 64 requests in flight; a request due while all are
+ * busy waits, and that wait is in its latency); a request that could not be sent within
+ * 10 s of its due time is counted as not sent. Phases:
  * <ol>
- * <li>{@code client-floor}: the same client against a do-nothing HTTP server in this JVM, before shipsync starts:
- * what the client and loopback cost alone, to show the client is not what is measured;</li>
+ * <li>{@code client-floor}: the same client against a do-nothing HTTP server in this JVM,
+ * before shipsync starts: what the client and loopback cost alone, to show the client is
+ * not what is measured;</li>
  * <li>{@code warm-up}: 5 s at the target rate, not counted (JIT, connection pools);</li>
  * <li>{@code sustained}: 60 s at 500 requests/s, the figures the target is about;</li>
  * <li>{@code step-up}: 20 s at 1000 requests/s, the headroom.</li>
  * </ol>
- * Then the service is killed with SIGKILL and the events in the H2 file are counted: every event answered 200
- * "accepted" must be there (acknowledged = durable). Also printed: the service's CPU time (and the client's, and what
- * the rest of the machine used, to spot a noisy neighbour), its log volume, RSS, H2 file size, p99 per 5 s, and from
- * the stored timestamps how the asynchronous processing kept up. Prints {@code BENCHMARK webhook ...} lines. About two
- * minutes.
+ * Then the service is killed with SIGKILL and the events in the H2 file are counted:
+ * every event answered 200 "accepted" must be there (acknowledged = durable). Also
+ * printed: the service's CPU time (and the client's, and what the rest of the machine
+ * used, to spot a noisy neighbour), its log volume, RSS, H2 file size, p99 per 5 s, and
+ * from the stored timestamps how the asynchronous processing kept up. Prints
+ * {@code BENCHMARK webhook ...} lines. About two minutes.
  *
- * <p>Target (the issue): 500 requests/s sustained with p99 &lt; 50 ms on 2 cores, 0 events lost. Latency is printed,
- * never asserted. Properties: {@code -Dshipsync.bench.webhook.rate=500}, {@code .seconds=60},
- * {@code .warmup-seconds=5}, {@code .step-rate=1000}, {@code .step-seconds=20} (0: no step-up);
- * {@code -Dshipsync.bench.args="--key=value ..."} passes arguments to the service (experiments, e.g. a log level;
- * {@code {data-dir}} stands for the service's data folder);
- * {@code -Dshipsync.bench.jfr=true} records {@code target/webhook-benchmark.jfr}.
+ * <p>
+ * Target (the issue): 500 requests/s sustained with p99 &lt; 50 ms on 2 cores, 0 events
+ * lost. Latency is printed, never asserted. Properties:
+ * {@code -Dshipsync.bench.webhook.rate=500}, {@code .seconds=60},
+ * {@code .warmup-seconds=5}, {@code .step-rate=1000}, {@code .step-seconds=20} (0: no
+ * step-up); {@code -Dshipsync.bench.args="--key=value ..."} passes arguments to the
+ * service (experiments, e.g. a log level; {@code {data-dir}} stands for the service's
+ * data folder); {@code -Dshipsync.bench.jfr=true} records
+ * {@code target/webhook-benchmark.jfr}.
  */
 @Tag("benchmark")
 class WebhookBenchmark extends ForkedServiceTest {
 
     private static final String NAME = "webhook-benchmark";
+
     private static final Path LOG = Path.of("target", NAME + ".log");
+
     private static final String TOKEN = "bench-webhook-token-7f3a9c51e2d84b06";
+
     private static final int RATE = Integer.getInteger("shipsync.bench.webhook.rate", 500);
+
     private static final int SECONDS = Integer.getInteger("shipsync.bench.webhook.seconds", 60);
+
     private static final int WARMUP_SECONDS = Integer.getInteger("shipsync.bench.webhook.warmup-seconds", 5);
+
     private static final int STEP_RATE = Integer.getInteger("shipsync.bench.webhook.step-rate", 1000);
+
     private static final int STEP_SECONDS = Integer.getInteger("shipsync.bench.webhook.step-seconds", 20);
+
     private static final int FLOOR_SECONDS = 5;
+
     private static final double TARGET_P99_MS = 50;
+
     /** A request not answered within this is an error. */
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
-    /** A request that could not be sent within this of its due time is not sent (an overloaded service). */
-    private static final Duration NOT_SENT_AFTER = Duration.ofSeconds(10);
+
     /**
-     * Keep-alive connections, one client thread each: at most this many requests in flight. At 500/s, 64 of them
-     * allow 128 ms per request before a request has to wait for a connection (which its latency then includes).
+     * A request that could not be sent within this of its due time is not sent (an
+     * overloaded service).
+     */
+    private static final Duration NOT_SENT_AFTER = Duration.ofSeconds(10);
+
+    /**
+     * Keep-alive connections, one client thread each: at most this many requests in
+     * flight. At 500/s, 64 of them allow 128 ms per request before a request has to wait
+     * for a connection (which its latency then includes).
      */
     private static final int CONNECTIONS = Integer.getInteger("shipsync.bench.webhook.connections", 64);
+
     private static final int CORES = Runtime.getRuntime().availableProcessors();
-    private static final List<String> EXTRA_ARGUMENTS =
-            Arrays.stream(System.getProperty("shipsync.bench.args", "").split("\\s+")).filter(a -> !a.isBlank()).toList();
+
+    private static final List<String> EXTRA_ARGUMENTS = Arrays
+        .stream(System.getProperty("shipsync.bench.args", "").split("\\s+"))
+        .filter(a -> !a.isBlank())
+        .toList();
 
     @Test
     void sustained_webhook_load_with_persistence() throws Exception {
-        // what the client costs alone: the same load against a server that answers at once
+        // what the client costs alone: the same load against a server that answers at
+        // once
         Phase floor;
         HttpServer stub = startStub();
         try {
             int stubPort = stub.getAddress().getPort();
-            run("client-warm-up", stubPort, Math.max(RATE, STEP_RATE), FLOOR_SECONDS, -1); // JIT of client and stub
+            run("client-warm-up", stubPort, Math.max(RATE, STEP_RATE), FLOOR_SECONDS, -1); // JIT
+                                                                                           // of
+                                                                                           // client
+                                                                                           // and
+                                                                                           // stub
             floor = run("client-floor", stubPort, Math.max(RATE, STEP_RATE), FLOOR_SECONDS, -1);
-        } finally {
+        }
+        finally {
             stub.stop(0);
             ((ExecutorService) stub.getExecutor()).shutdownNow();
         }
@@ -130,14 +168,12 @@ class WebhookBenchmark extends ForkedServiceTest {
         try (var socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        var arguments = new ArrayList<>(List.of(
-                "--server.port=" + port,
-                "--shipsync.data-dir=" + dataDir,
+        var arguments = new ArrayList<>(List.of("--server.port=" + port, "--shipsync.data-dir=" + dataDir,
                 "--shipsync.inbox=" + dataDir.resolve("inbox"),
-                // nothing is sent to the platform: no automatic status update, no CSV file
+                // nothing is sent to the platform: no automatic status update, no CSV
+                // file
                 "--shipsync.tribemade.base-url=http://127.0.0.1:9",
-                "--shipsync.tribemade.api-key=tb-bench-webhook-key1",
-                "--shipsync.webhook.token=" + TOKEN));
+                "--shipsync.tribemade.api-key=tb-bench-webhook-key1", "--shipsync.webhook.token=" + TOKEN));
         EXTRA_ARGUMENTS.forEach(a -> arguments.add(a.replace("{data-dir}", dataDir.toString())));
         service = ForkedService.startForBenchmark(NAME, "256m", arguments);
         long pid = service.pid();
@@ -164,7 +200,8 @@ class WebhookBenchmark extends ForkedServiceTest {
         boolean aliveAtEnd = alive(pid);
         boolean oom = logContains("OutOfMemoryError");
         BenchSupport.dumpFlightRecording(pid, NAME);
-        // kill -9: what the H2 file holds now is what was committed; every 200 must be there
+        // kill -9: what the H2 file holds now is what was committed; every 200 must be
+        // there
         service.kill();
 
         long acknowledged = phases.stream().mapToLong(p -> p.accepted.sum()).sum();
@@ -179,57 +216,85 @@ class WebhookBenchmark extends ForkedServiceTest {
             print(phase);
         }
         System.out.println("BENCHMARK webhook service: rss_at_start_mb=" + fmt(mb(rssAtStartKb)) + " rss_at_end_mb="
-                + fmt(mb(rssAtEndKb)) + " peak_rss_mb=" + fmt(mb(peakRssKb)) + " xmx=256m alive=" + aliveAtEnd
-                + " oom=" + oom + " threads_after_sustained: " + threadsAfterSustained + " h2_file_mb="
+                + fmt(mb(rssAtEndKb)) + " peak_rss_mb=" + fmt(mb(peakRssKb)) + " xmx=256m alive=" + aliveAtEnd + " oom="
+                + oom + " threads_after_sustained: " + threadsAfterSustained + " h2_file_mb="
                 + fmt(databaseBytes / 1024.0 / 1024) + " cores=" + CORES
                 + (EXTRA_ARGUMENTS.isEmpty() ? "" : " extra_args=" + String.join(" ", EXTRA_ARGUMENTS)));
         System.out.println("BENCHMARK webhook durability (after kill -9): acknowledged=" + acknowledged + " stored="
                 + stored[0] + " lost=" + (acknowledged - stored[0]) + " (pending=" + stored[1] + " processed="
                 + stored[2] + ")");
-        System.out.println("BENCHMARK webhook processing (scheduler route, from received_at/processed_at): " + processing);
+        System.out
+            .println("BENCHMARK webhook processing (scheduler route, from received_at/processed_at): " + processing);
         double p99 = sustained.latencyMs(0.99);
         boolean rateMet = sustained.achievedRate() >= RATE * 0.99 && sustained.ok() == sustained.total;
-        System.out.println("BENCHMARK webhook target: rate>=" + RATE + " met=" + rateMet + " p99_ms<" + fmt(TARGET_P99_MS)
-                + " met=" + (p99 < TARGET_P99_MS) + " lost=0 met=" + (acknowledged == stored[0])
+        System.out.println("BENCHMARK webhook target: rate>=" + RATE + " met=" + rateMet + " p99_ms<"
+                + fmt(TARGET_P99_MS) + " met=" + (p99 < TARGET_P99_MS) + " lost=0 met=" + (acknowledged == stored[0])
                 + (step == null ? "" : " step_up_" + STEP_RATE + "_p99_ms=" + fmt2(step.latencyMs(0.99))));
         System.out.println();
 
         assertThat(aliveAtEnd).as("service still running at the end of the load").isTrue();
         assertThat(oom).as("OutOfMemoryError in " + LOG).isFalse();
         for (Phase phase : phases) {
-            // sanity, not timing: every request sent was answered 200 "accepted" (an overloaded service shows in
+            // sanity, not timing: every request sent was answered 200 "accepted" (an
+            // overloaded service shows in
             // not_sent and the latency figures instead)
-            assertThat(phase.ok()).as("%s: requests answered 200 (non-200 %s, errors %s)", phase.name,
-                    counts(phase.statuses), counts(phase.errors)).isEqualTo(phase.sent());
+            assertThat(phase.ok())
+                .as("%s: requests answered 200 (non-200 %s, errors %s)", phase.name, counts(phase.statuses),
+                        counts(phase.errors))
+                .isEqualTo(phase.sent());
             assertThat(phase.accepted.sum()).as("%s: answered \"accepted\" (each order id is new)", phase.name)
-                    .isEqualTo(phase.sent());
+                .isEqualTo(phase.sent());
         }
         assertThat(stored[0]).as("events in webhook_event after kill -9 = events acknowledged").isEqualTo(acknowledged);
     }
 
     /** One phase's requests and what came of them. */
     private static final class Phase {
+
         final String name;
+
         final int rate;
+
         final int total;
+
         final long[] latencyNanos;
+
         final long[] sendLagNanos;
+
         final LongAdder accepted = new LongAdder();
+
         final LongAdder duplicate = new LongAdder();
+
         final LongAdder notSent = new LongAdder();
+
         final Map<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
+
         final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+
         long startNanos;
+
         final AtomicLong lastSendNanos = new AtomicLong();
+
         final AtomicLong lastAnswerNanos = new AtomicLong();
+
         double clientCpuSeconds;
+
         double clientJvmCpuSeconds;
-        /** Of the whole machine (all cores) during the phase: busy, idle, waiting for I/O, stolen by the hypervisor. */
+
+        /**
+         * Of the whole machine (all cores) during the phase: busy, idle, waiting for I/O,
+         * stolen by the hypervisor.
+         */
         final double[] machineSeconds = new double[4];
+
         double serviceCpuSeconds = -1;
+
         double serviceSystemSeconds = -1;
+
         long databaseBytes = -1;
+
         long logBytes = -1;
+
         boolean drained;
 
         Phase(String name, int rate, int seconds) {
@@ -238,7 +303,8 @@ class WebhookBenchmark extends ForkedServiceTest {
             this.total = rate * seconds;
             this.latencyNanos = new long[total];
             this.sendLagNanos = new long[total];
-            Arrays.fill(latencyNanos, -1); // -1: not sent, or no answer by the end of the phase
+            Arrays.fill(latencyNanos, -1); // -1: not sent, or no answer by the end of the
+                                           // phase
         }
 
         void answered(int index, long intended, int status, String body, Exception failure) {
@@ -246,12 +312,14 @@ class WebhookBenchmark extends ForkedServiceTest {
             latencyNanos[index] = now - intended;
             if (failure != null) {
                 errors.computeIfAbsent(failure.getClass().getSimpleName(), k -> new LongAdder()).increment();
-            } else {
+            }
+            else {
                 statuses.computeIfAbsent(status, k -> new LongAdder()).increment();
                 if (status == 200) {
                     if (body.contains("\"status\":\"accepted\"")) {
                         accepted.increment();
-                    } else if (body.contains("\"status\":\"duplicate\"")) {
+                    }
+                    else if (body.contains("\"status\":\"duplicate\"")) {
                         duplicate.increment();
                     }
                 }
@@ -282,12 +350,17 @@ class WebhookBenchmark extends ForkedServiceTest {
             return errors.values().stream().mapToLong(LongAdder::sum).sum();
         }
 
-        /** 200 answers per second, from the first request's due time to the last answer. */
+        /**
+         * 200 answers per second, from the first request's due time to the last answer.
+         */
         double achievedRate() {
             return ok() / seconds();
         }
 
-        /** Requests sent per second, from the first request's due time to the last one sent. */
+        /**
+         * Requests sent per second, from the first request's due time to the last one
+         * sent.
+         */
         double sendRate() {
             return sent() / ((lastSendNanos.get() - startNanos) / 1e9 + 1.0 / rate);
         }
@@ -298,7 +371,10 @@ class WebhookBenchmark extends ForkedServiceTest {
 
         private long[] sortedLatencies;
 
-        /** Nearest-rank percentile of the latency of every request answered or failed (not of those not sent), in ms. */
+        /**
+         * Nearest-rank percentile of the latency of every request answered or failed (not
+         * of those not sent), in ms.
+         */
         double latencyMs(double percentile) {
             if (sortedLatencies == null) {
                 sortedLatencies = Arrays.stream(latencyNanos).filter(l -> l >= 0).sorted().toArray();
@@ -306,13 +382,18 @@ class WebhookBenchmark extends ForkedServiceTest {
             return percentileMs(sortedLatencies, percentile);
         }
 
-        /** The p99 latency of each window of {@code seconds} of due times, in ms: when the slow answers happened. */
+        /**
+         * The p99 latency of each window of {@code seconds} of due times, in ms: when the
+         * slow answers happened.
+         */
         String p99ByWindow(int seconds) {
             int perWindow = rate * seconds;
             var windows = new ArrayList<String>();
             for (int from = 0; from < total; from += perWindow) {
-                long[] window = Arrays.stream(latencyNanos, from, Math.min(total, from + perWindow)).filter(l -> l >= 0)
-                        .sorted().toArray();
+                long[] window = Arrays.stream(latencyNanos, from, Math.min(total, from + perWindow))
+                    .filter(l -> l >= 0)
+                    .sorted()
+                    .toArray();
                 windows.add(fmt(percentileMs(window, 0.99)));
             }
             return String.join(" ", windows);
@@ -329,14 +410,16 @@ class WebhookBenchmark extends ForkedServiceTest {
             int rank = (int) Math.ceil(percentile * sorted.length);
             return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] / 1e6;
         }
+
     }
 
     /**
-     * Sends {@code rate * seconds} requests, request {@code i} due at {@code start + i / rate}, from
-     * {@link #CONNECTIONS} threads with a keep-alive connection each: a thread takes the next request number, waits
-     * for its due time, sends it and reads the answer. The latency runs from the due time, so when every connection is
-     * busy (a slow service) the wait for one counts too: open-loop, no coordinated omission.
-     *
+     * Sends {@code rate * seconds} requests, request {@code i} due at
+     * {@code start + i / rate}, from {@link #CONNECTIONS} threads with a keep-alive
+     * connection each: a thread takes the next request number, waits for its due time,
+     * sends it and reads the answer. The latency runs from the due time, so when every
+     * connection is busy (a slow service) the wait for one counts too: open-loop, no
+     * coordinated omission.
      * @param pid the service's, for its CPU time and log; -1 for the stub
      */
     private Phase run(String name, int port, int rate, int seconds, long pid) throws Exception {
@@ -365,7 +448,8 @@ class WebhookBenchmark extends ForkedServiceTest {
                             LockSupport.parkNanos(wait);
                         }
                         if (-wait > NOT_SENT_AFTER.toNanos()) {
-                            // every connection was busy for that long: the service is overloaded; bound the phase
+                            // every connection was busy for that long: the service is
+                            // overloaded; bound the phase
                             phase.notSent(i, -wait);
                             continue;
                         }
@@ -377,11 +461,13 @@ class WebhookBenchmark extends ForkedServiceTest {
                             KeepAliveConnection.Answer answer = connection.post("/webhook/orders", body,
                                     "Content-Type: application/json\r\nX-Webhook-Token: " + TOKEN + "\r\n");
                             phase.answered(i, intended, answer.status(), answer.body(), null);
-                        } catch (IOException e) {
+                        }
+                        catch (IOException e) {
                             phase.answered(i, intended, -1, null, e);
                         }
                     }
-                } finally {
+                }
+                finally {
                     clientCpuNanos.add(threadCpu.getCurrentThreadCpuTime() - cpuBefore);
                 }
             }, NAME + "-client-" + t);
@@ -389,7 +475,8 @@ class WebhookBenchmark extends ForkedServiceTest {
             thread.start();
             threads.add(thread);
         }
-        long deadline = start + TimeUnit.SECONDS.toNanos(seconds) + REQUEST_TIMEOUT.toNanos() + TimeUnit.SECONDS.toNanos(20);
+        long deadline = start + TimeUnit.SECONDS.toNanos(seconds) + REQUEST_TIMEOUT.toNanos()
+                + TimeUnit.SECONDS.toNanos(20);
         for (Thread thread : threads) {
             thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
         }
@@ -412,9 +499,10 @@ class WebhookBenchmark extends ForkedServiceTest {
     }
 
     /**
-     * A minimal HTTP/1.1 client on one kept-alive socket, about 0.1 ms of CPU per request (the client-floor phase
-     * prints it). java.net.http.HttpClient with sendAsync was tried first: on loopback it opened a connection for
-     * nearly every request and cost 1 to 2.5 ms of CPU each, which made the client the bottleneck on 2 cores.
+     * A minimal HTTP/1.1 client on one kept-alive socket, about 0.1 ms of CPU per request
+     * (the client-floor phase prints it). java.net.http.HttpClient with sendAsync was
+     * tried first: on loopback it opened a connection for nearly every request and cost 1
+     * to 2.5 ms of CPU each, which made the client the bottleneck on 2 cores.
      */
     private static final class KeepAliveConnection implements AutoCloseable {
 
@@ -422,8 +510,11 @@ class WebhookBenchmark extends ForkedServiceTest {
         }
 
         private final int port;
+
         private Socket socket;
+
         private BufferedInputStream in;
+
         private OutputStream out;
 
         KeepAliveConnection(int port) {
@@ -441,7 +532,8 @@ class WebhookBenchmark extends ForkedServiceTest {
                     out = new BufferedOutputStream(socket.getOutputStream(), 8192);
                 }
                 out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n" + headers
-                        + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                        + "Content-Length: " + body.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
                 out.write(body);
                 out.flush();
                 String statusLine = line();
@@ -457,9 +549,11 @@ class WebhookBenchmark extends ForkedServiceTest {
                     String lower = header.toLowerCase(Locale.ROOT);
                     if (lower.startsWith("content-length:")) {
                         length = Long.parseLong(lower.substring(15).strip());
-                    } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+                    }
+                    else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
                         chunked = true;
-                    } else if (lower.startsWith("connection:") && lower.contains("close")) {
+                    }
+                    else if (lower.startsWith("connection:") && lower.contains("close")) {
                         close = true;
                     }
                 }
@@ -476,9 +570,11 @@ class WebhookBenchmark extends ForkedServiceTest {
                     while (!line().isEmpty()) {
                         // trailers
                     }
-                } else if (length >= 0) {
+                }
+                else if (length >= 0) {
                     content.write(in.readNBytes((int) length));
-                } else {
+                }
+                else {
                     content.write(in.readAllBytes());
                     close = true;
                 }
@@ -486,7 +582,8 @@ class WebhookBenchmark extends ForkedServiceTest {
                     close();
                 }
                 return new Answer(status, content.toString(StandardCharsets.UTF_8));
-            } catch (IOException | RuntimeException e) {
+            }
+            catch (IOException | RuntimeException e) {
                 close();
                 throw e instanceof IOException io ? io : new IOException(e);
             }
@@ -499,7 +596,8 @@ class WebhookBenchmark extends ForkedServiceTest {
             while ((c = in.read()) >= 0) {
                 if (c == '\n') {
                     int length = line.length();
-                    return length > 0 && line.charAt(length - 1) == '\r' ? line.substring(0, length - 1) : line.toString();
+                    return length > 0 && line.charAt(length - 1) == '\r' ? line.substring(0, length - 1)
+                            : line.toString();
                 }
                 line.append((char) c);
             }
@@ -514,54 +612,63 @@ class WebhookBenchmark extends ForkedServiceTest {
             if (socket != null) {
                 try {
                     socket.close();
-                } catch (IOException e) {
+                }
+                catch (IOException e) {
                     // closing anyway
                 }
                 socket = null;
             }
         }
+
     }
 
     private static void print(Phase phase) {
         double seconds = phase.seconds();
         long sent = Math.max(1, phase.sent());
-        System.out.println("BENCHMARK webhook " + phase.name + ": rate=" + phase.rate + " seconds=" + phase.total / phase.rate
-                + " achieved_rate=" + fmt(phase.achievedRate()) + " (200s per second) sent=" + phase.sent()
-                + " not_sent=" + phase.notSent.sum()
-                + " http_200=" + phase.ok() + " (accepted=" + phase.accepted.sum() + " duplicate="
-                + phase.duplicate.sum() + ") non_200=" + phase.nonOk() + (phase.nonOk() == 0 ? "" : " " + counts(phase.statuses))
-                + " errors=" + phase.errorCount() + (phase.errorCount() == 0 ? "" : " " + counts(phase.errors))
-                + " latency_ms p50=" + fmt2(phase.latencyMs(0.50)) + " p90=" + fmt2(phase.latencyMs(0.90))
-                + " p99=" + fmt2(phase.latencyMs(0.99)) + " p99.9=" + fmt2(phase.latencyMs(0.999))
-                + " max=" + fmt2(phase.latencyMs(1.0)) + (phase.drained ? "" : " NOT_ALL_ANSWERED"));
+        System.out.println("BENCHMARK webhook " + phase.name + ": rate=" + phase.rate + " seconds="
+                + phase.total / phase.rate + " achieved_rate=" + fmt(phase.achievedRate()) + " (200s per second) sent="
+                + phase.sent() + " not_sent=" + phase.notSent.sum() + " http_200=" + phase.ok() + " (accepted="
+                + phase.accepted.sum() + " duplicate=" + phase.duplicate.sum() + ") non_200=" + phase.nonOk()
+                + (phase.nonOk() == 0 ? "" : " " + counts(phase.statuses)) + " errors=" + phase.errorCount()
+                + (phase.errorCount() == 0 ? "" : " " + counts(phase.errors)) + " latency_ms p50="
+                + fmt2(phase.latencyMs(0.50)) + " p90=" + fmt2(phase.latencyMs(0.90)) + " p99="
+                + fmt2(phase.latencyMs(0.99)) + " p99.9=" + fmt2(phase.latencyMs(0.999)) + " max="
+                + fmt2(phase.latencyMs(1.0)) + (phase.drained ? "" : " NOT_ALL_ANSWERED"));
         System.out.println("BENCHMARK webhook " + phase.name + " detail: send_rate=" + fmt(phase.sendRate())
-                + " send_lag_ms p50=" + fmt2(phase.sendLagMs(0.5)) + " p99=" + fmt2(phase.sendLagMs(0.99))
-                + " max=" + fmt2(phase.sendLagMs(1.0)) + " connections=" + CONNECTIONS
-                + " client_cpu_s=" + fmt2(phase.clientCpuSeconds) + " (" + fmt(percentOfMachine(phase.clientCpuSeconds,
-                seconds)) + "% of " + CORES + " cores, " + fmt(phase.clientCpuSeconds * 1e6 / sent) + " us/request;"
-                + " whole test JVM " + fmt2(phase.clientJvmCpuSeconds) + " s" + (phase.serviceCpuSeconds < 0
-                ? " with the stub server)" : ")")
-                + (phase.serviceCpuSeconds < 0 ? "" : " service_cpu_s=" + fmt2(phase.serviceCpuSeconds) + " ("
-                + fmt(percentOfMachine(phase.serviceCpuSeconds, seconds)) + "% of " + CORES + " cores, "
-                + fmt(phase.serviceCpuSeconds * 1e6 / sent) + " us/request)")
+                + " send_lag_ms p50=" + fmt2(phase.sendLagMs(0.5)) + " p99=" + fmt2(phase.sendLagMs(0.99)) + " max="
+                + fmt2(phase.sendLagMs(1.0)) + " connections=" + CONNECTIONS + " client_cpu_s="
+                + fmt2(phase.clientCpuSeconds) + " (" + fmt(percentOfMachine(phase.clientCpuSeconds, seconds)) + "% of "
+                + CORES + " cores, " + fmt(phase.clientCpuSeconds * 1e6 / sent) + " us/request;" + " whole test JVM "
+                + fmt2(phase.clientJvmCpuSeconds) + " s"
+                + (phase.serviceCpuSeconds < 0 ? " with the stub server)" : ")")
+                + (phase.serviceCpuSeconds < 0
+                        ? ""
+                        : " service_cpu_s="
+                                + fmt2(phase.serviceCpuSeconds) + " ("
+                                + fmt(percentOfMachine(phase.serviceCpuSeconds, seconds)) + "% of " + CORES + " cores, "
+                                + fmt(phase.serviceCpuSeconds * 1e6 / sent) + " us/request)")
                 + (phase.serviceSystemSeconds < 0 ? "" : " of_which_kernel_s=" + fmt2(phase.serviceSystemSeconds))
-                + (phase.logBytes < 0 ? "" : " service_log_bytes_per_request=" + Math.round((double) phase.logBytes
-                / sent))
+                + (phase.logBytes < 0 ? ""
+                        : " service_log_bytes_per_request=" + Math.round((double) phase.logBytes / sent))
                 + (phase.databaseBytes < 0 ? "" : " h2_file_mb_at_end=" + fmt(phase.databaseBytes / 1024.0 / 1024)));
         double[] machine = phase.machineSeconds;
         if (machine[0] >= 0 && phase.serviceCpuSeconds >= 0) {
             double all = machine[0] + machine[1] + machine[2] + machine[3];
             System.out.println("BENCHMARK webhook " + phase.name + " machine: busy=" + fmt(machine[0] / all * 100)
                     + "% idle=" + fmt(machine[1] / all * 100) + "% iowait=" + fmt(machine[2] / all * 100) + "% steal="
-                    + fmt(machine[3] / all * 100) + "% other_processes_cpu_s=" + fmt2(Math.max(0, machine[0]
-                    - phase.serviceCpuSeconds - phase.clientJvmCpuSeconds)) + " (neither the service nor this JVM)");
+                    + fmt(machine[3] / all * 100) + "% other_processes_cpu_s="
+                    + fmt2(Math.max(0, machine[0] - phase.serviceCpuSeconds - phase.clientJvmCpuSeconds))
+                    + " (neither the service nor this JVM)");
         }
         if (phase.total >= phase.rate * 10) {
             System.out.println("BENCHMARK webhook " + phase.name + " p99_ms_per_5s: " + phase.p99ByWindow(5));
         }
     }
 
-    /** Fails at once when the service died or ran out of memory (read in one pass: the log grows large here). */
+    /**
+     * Fails at once when the service died or ran out of memory (read in one pass: the log
+     * grows large here).
+     */
     private static void failIfBroken(long pid, String doing) throws IOException {
         if (logContains("OutOfMemoryError")) {
             throw new AssertionError("OutOfMemoryError while " + doing + "; see " + LOG);
@@ -577,30 +684,35 @@ class WebhookBenchmark extends ForkedServiceTest {
         }
     }
 
-    /** The machine's CPU time from /proc/stat in ticks: {busy, idle, iowait, steal}, or -1s when unknown. */
+    /**
+     * The machine's CPU time from /proc/stat in ticks: {busy, idle, iowait, steal}, or
+     * -1s when unknown.
+     */
     private static long[] machineTicks() {
         try {
             String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
             // cpu user nice system idle iowait irq softirq steal ...
             long busy = Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6])
                     + Long.parseLong(f[7]);
-            return new long[] {busy, Long.parseLong(f[4]), Long.parseLong(f[5]), Long.parseLong(f[8])};
-        } catch (IOException | RuntimeException e) {
-            return new long[] {-1, -1, -1, -1};
+            return new long[] { busy, Long.parseLong(f[4]), Long.parseLong(f[5]), Long.parseLong(f[8]) };
+        }
+        catch (IOException | RuntimeException e) {
+            return new long[] { -1, -1, -1, -1 };
         }
     }
 
     /** User and system CPU time of a process, in seconds ({-1, -1} when unknown). */
     private static double[] userSystemSeconds(long pid) {
         if (pid <= 0) {
-            return new double[] {-1, -1};
+            return new double[] { -1, -1 };
         }
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return new double[] {Long.parseLong(fields[11]) / 100.0, Long.parseLong(fields[12]) / 100.0};
-        } catch (IOException | RuntimeException e) {
-            return new double[] {-1, -1};
+            return new double[] { Long.parseLong(fields[11]) / 100.0, Long.parseLong(fields[12]) / 100.0 };
+        }
+        catch (IOException | RuntimeException e) {
+            return new double[] { -1, -1 };
         }
     }
 
@@ -609,13 +721,14 @@ class WebhookBenchmark extends ForkedServiceTest {
     }
 
     private static <K> String counts(Map<K, LongAdder> counts) {
-        return new TreeMap<>(counts.entrySet().stream().collect(Collectors.toMap(e -> String.valueOf(e.getKey()),
-                e -> e.getValue().sum()))).toString();
+        return new TreeMap<>(counts.entrySet()
+            .stream()
+            .collect(Collectors.toMap(e -> String.valueOf(e.getKey()), e -> e.getValue().sum()))).toString();
     }
 
     private static double clientJvmCpuSeconds() {
         var os = ManagementFactory.getOperatingSystemMXBean();
-        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+        if (os instanceof OperatingSystemMXBean sun) {
             return sun.getProcessCpuTime() / 1e9;
         }
         return cpuSeconds(ProcessHandle.current().pid());
@@ -634,7 +747,8 @@ class WebhookBenchmark extends ForkedServiceTest {
                 exchange.getResponseHeaders().set("Content-Type", "application/json");
                 exchange.sendResponseHeaders(200, answer.length);
                 exchange.getResponseBody().write(answer);
-            } finally {
+            }
+            finally {
                 exchange.close();
             }
         });
@@ -643,36 +757,45 @@ class WebhookBenchmark extends ForkedServiceTest {
         return server;
     }
 
-    /** How many threads the service has, in all and by pool (Linux shows the first 15 characters of a name). */
+    /**
+     * How many threads the service has, in all and by pool (Linux shows the first 15
+     * characters of a name).
+     */
     private static String threads(long pid) {
         Path tasks = Path.of("/proc", Long.toString(pid), "task");
         try (Stream<Path> list = Files.list(tasks)) {
             var names = list.map(t -> {
                 try {
                     return Files.readString(t.resolve("comm")).strip();
-                } catch (IOException e) {
+                }
+                catch (IOException e) {
                     return "?";
                 }
             }).toList();
             long executor = names.stream().filter(n -> n.startsWith("task-")).count();
             long tomcat = names.stream().filter(n -> n.startsWith("http-nio-")).count();
             return "total=" + names.size() + " task_executor=" + executor + " tomcat=" + tomcat;
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             return "unknown";
         }
     }
 
-    /** {all, PENDING, PROCESSED} events in webhook_event, read from the H2 file once the service is gone. */
+    /**
+     * {all, PENDING, PROCESSED} events in webhook_event, read from the H2 file once the
+     * service is gone.
+     */
     private static long[] countEvents(Path dataDir) throws SQLException {
         String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("shipsync")
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;IFEXISTS=TRUE";
         SQLException failure = null;
-        for (String user : new String[] {"", "sa"}) {
+        for (String user : new String[] { "", "sa" }) {
             try (Connection db = DriverManager.getConnection(url, user, ""); Statement sql = db.createStatement()) {
-                return new long[] {count(sql, "SELECT COUNT(*) FROM webhook_event"),
+                return new long[] { count(sql, "SELECT COUNT(*) FROM webhook_event"),
                         count(sql, "SELECT COUNT(*) FROM webhook_event WHERE state = 'PENDING'"),
-                        count(sql, "SELECT COUNT(*) FROM webhook_event WHERE state = 'PROCESSED'")};
-            } catch (SQLException e) {
+                        count(sql, "SELECT COUNT(*) FROM webhook_event WHERE state = 'PROCESSED'") };
+            }
+            catch (SQLException e) {
                 failure = e;
             }
         }
@@ -680,8 +803,9 @@ class WebhookBenchmark extends ForkedServiceTest {
     }
 
     /**
-     * How the asynchronous processing kept up, from the stored timestamps: events received and processed in each
-     * 10 s since the first one arrived, and how long processed events waited.
+     * How the asynchronous processing kept up, from the stored timestamps: events
+     * received and processed in each 10 s since the first one arrived, and how long
+     * processed events waited.
      */
     private static String processingTimeline(Path dataDir) throws SQLException {
         String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("shipsync")
@@ -690,13 +814,14 @@ class WebhookBenchmark extends ForkedServiceTest {
         var processed = new ArrayList<Long>();
         var waits = new ArrayList<Long>();
         SQLException failure = null;
-        for (String user : new String[] {"", "sa"}) {
-            try (Connection db = DriverManager.getConnection(url, user, ""); Statement sql = db.createStatement();
+        for (String user : new String[] { "", "sa" }) {
+            try (Connection db = DriverManager.getConnection(url, user, "");
+                    Statement sql = db.createStatement();
                     ResultSet rs = sql.executeQuery("SELECT received_at, processed_at FROM webhook_event")) {
                 while (rs.next()) {
-                    long in = rs.getObject(1, java.time.OffsetDateTime.class).toInstant().toEpochMilli();
+                    long in = rs.getObject(1, OffsetDateTime.class).toInstant().toEpochMilli();
                     received.add(in);
-                    var out = rs.getObject(2, java.time.OffsetDateTime.class);
+                    var out = rs.getObject(2, OffsetDateTime.class);
                     if (out != null) {
                         processed.add(out.toInstant().toEpochMilli());
                         waits.add(out.toInstant().toEpochMilli() - in);
@@ -704,7 +829,8 @@ class WebhookBenchmark extends ForkedServiceTest {
                 }
                 failure = null;
                 break;
-            } catch (SQLException e) {
+            }
+            catch (SQLException e) {
                 failure = e;
             }
         }
@@ -738,4 +864,5 @@ class WebhookBenchmark extends ForkedServiceTest {
             return rs.getLong(1);
         }
     }
+
 }

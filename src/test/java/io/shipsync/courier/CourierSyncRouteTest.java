@@ -1,8 +1,5 @@
 package io.shipsync.courier;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,14 +22,19 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 /**
- * The courier sync through the real routes: shipments dispatched from a CSV file are followed at a fake courier in
- * Delhivery's answer shape (the shipped preset from config/application.yaml, pointed at the fake) and at a courier
- * configured only through properties ("swiftship", the fake's generic shape).
+ * The courier sync through the real routes: shipments dispatched from a CSV file are
+ * followed at a fake courier in Delhivery's answer shape (the shipped preset from
+ * config/application.yaml, pointed at the fake) and at a courier configured only through
+ * properties ("swiftship", the fake's generic shape).
  */
 class CourierSyncRouteTest extends EndToEndTest {
 
     private static final String DELHIVERY_TOKEN = "dlv-test-token-1";
+
     private static final String SWIFTSHIP_KEY = "swift-test-key-1";
 
     private static CourierSandbox courier;
@@ -46,33 +48,33 @@ class CourierSyncRouteTest extends EndToEndTest {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws Exception {
         configure(registry, 20, 50);
-        courier = CourierSandbox.builder().delhiveryToken(DELHIVERY_TOKEN).genericKey(SWIFTSHIP_KEY)
-                .rateLimit(CourierSandbox.Courier.GENERIC, 2, Duration.ofSeconds(1))
-                .build().start();
-        // the schedule never fires by itself here: each test fires it, or runs the sync, when it wants
+        courier = CourierSandbox.builder()
+            .delhiveryToken(DELHIVERY_TOKEN)
+            .genericKey(SWIFTSHIP_KEY)
+            .rateLimit(CourierSandbox.Courier.GENERIC, 2, Duration.ofSeconds(1))
+            .build()
+            .start();
+        // the schedule never fires by itself here: each test fires it, or runs the sync,
+        // when it wants
         registry.add("shipsync.courier-sync.cron", () -> "0 0 0 1 1 ? 2099");
         registry.add("shipsync.courier-sync.first-poll-after", () -> "0s");
         registry.add("shipsync.courier-sync.poll-interval", () -> "1h");
         registry.add("shipsync.courier-sync.max-failures", () -> "3");
-        // a courier that does not answer is given up on after 2 s here (20 s in config/application.yaml)
+        // a courier that does not answer is given up on after 2 s here (20 s in
+        // config/application.yaml)
         registry.add("camel.component.http.so-timeout", () -> "2000");
         registry.add("camel.component.http.response-timeout", () -> "2000");
         registry.add("shipsync.couriers.delhivery.api-url",
                 () -> courier.baseUrl() + "/api/v1/packages/json/?waybill={awb}");
         registry.add("shipsync.couriers.delhivery.auth.secret", () -> DELHIVERY_TOKEN);
-        Map.of("tracking-url-template", "https://swiftship.example/t/{awb}",
-                "api-url", courier.baseUrl() + "/generic/v2/track/{awb}",
-                "auth.header", "X-Courier-Key",
-                "auth.secret", SWIFTSHIP_KEY,
-                "max-requests", "2",
-                "period", "1s",
-                "status[0]", "/tracking/state",
-                "status-time", "/tracking/updated_at",
-                "status-location", "/tracking/location").forEach((key, value) ->
-                registry.add("shipsync.couriers.swiftship." + key, () -> value));
+        Map.of("tracking-url-template", "https://swiftship.example/t/{awb}", "api-url",
+                courier.baseUrl() + "/generic/v2/track/{awb}", "auth.header", "X-Courier-Key", "auth.secret",
+                SWIFTSHIP_KEY, "max-requests", "2", "period", "1s", "status[0]", "/tracking/state", "status-time",
+                "/tracking/updated_at", "status-location", "/tracking/location")
+            .forEach((key, value) -> registry.add("shipsync.couriers.swiftship." + key, () -> value));
         Map.of("in-transit[0]", "IN_TRANSIT", "out-for-delivery[0]", "OUT_FOR_DELIVERY", "delivered[0]", "DELIVERED",
-                "returned[0]", "RETURNED_TO_ORIGIN", "exception[0]", "LOST").forEach((key, value) ->
-                registry.add("shipsync.couriers.swiftship.states." + key, () -> value));
+                "returned[0]", "RETURNED_TO_ORIGIN", "exception[0]", "LOST")
+            .forEach((key, value) -> registry.add("shipsync.couriers.swiftship.states." + key, () -> value));
     }
 
     @AfterAll
@@ -95,10 +97,12 @@ class CourierSyncRouteTest extends EndToEndTest {
         assertThat(shipment(order, "courier_location")).isEqualTo("Mumbai_Andheri_DC (Maharashtra)");
         assertThat(shipment(order, "courier_time")).isNotBlank();
         assertThat(jdbc.sql("SELECT source_ref FROM status_update WHERE order_id = :o AND source = 'courier'")
-                .param("o", order).query(String.class).single())
-                .contains("delhivery AWB DLV1001 DL:Delivered at ").contains("Mumbai_Andheri_DC");
+            .param("o", order)
+            .query(String.class)
+            .single()).contains("delhivery AWB DLV1001 DL:Delivered at ").contains("Mumbai_Andheri_DC");
 
-        // the courier keeps saying delivered: the shipment is no longer polled, nothing more is sent
+        // the courier keeps saying delivered: the shipment is no longer polled, nothing
+        // more is sent
         makeDue(order);
         syncNow();
         assertThat(courier.requestsFor("DLV1001")).hasSize(1);
@@ -136,7 +140,8 @@ class CourierSyncRouteTest extends EndToEndTest {
     }
 
     @Test
-    void courier_errors_and_timeouts_are_retried_at_the_next_poll_without_holding_up_other_shipments() throws Exception {
+    void courier_errors_and_timeouts_are_retried_at_the_next_poll_without_holding_up_other_shipments()
+            throws Exception {
         List<UUID> orders = dispatched("delhivery", "DLV4001", "DLV4002", "DLV4003", "DLV4004", "DLV4005");
         courier.delhivery("DLV4001", DelhiveryStatus.IN_TRANSIT, "Pune_Hub (Maharashtra)");
         courier.delhivery("DLV4002", DelhiveryStatus.IN_TRANSIT, "Pune_Hub (Maharashtra)");
@@ -159,21 +164,22 @@ class CourierSyncRouteTest extends EndToEndTest {
             assertThat(shipment(failing, "consecutive_failures")).isEqualTo("1");
         }
 
-        // next poll: the first two answer now; the unknown AWB fails a second time in a row and backs off to
-        // twice the poll interval (1h here), then after a third failure becomes a dead letter
+        // next poll: the first two answer now; the unknown AWB fails a second time in a
+        // row and backs off to
+        // twice the poll interval (1h here), then after a third failure becomes a dead
+        // letter
         orders.subList(0, 3).forEach(this::makeDue);
         syncNow();
 
         assertThat(shipment(orders.get(0), "consecutive_failures")).isEqualTo("0");
         assertThat(shipment(orders.get(1), "tracking_state")).isEqualTo("in_transit");
         assertThat(jdbc.sql("""
-                        SELECT DATEDIFF('MINUTE', CURRENT_TIMESTAMP, next_poll_at) FROM tracked_shipment
-                        WHERE order_id = :o""").param("o", orders.get(2)).query(Long.class).single()).isBetween(118L, 120L);
+                SELECT DATEDIFF('MINUTE', CURRENT_TIMESTAMP, next_poll_at) FROM tracked_shipment
+                WHERE order_id = :o""").param("o", orders.get(2)).query(Long.class).single()).isBetween(118L, 120L);
         makeDue(orders.get(2));
         syncNow();
         assertThat(shipment(orders.get(2), "state")).isEqualTo("FAILING");
-        assertThat(deadLetter(orders.get(2))).contains("Tracking failed 3 times in a row")
-                .contains("No such waybill");
+        assertThat(deadLetter(orders.get(2))).contains("Tracking failed 3 times in a row").contains("No such waybill");
     }
 
     @Test
@@ -199,7 +205,8 @@ class CourierSyncRouteTest extends EndToEndTest {
     void a_shipment_not_delivered_within_max_age_becomes_a_dead_letter_without_asking_the_courier() throws Exception {
         UUID order = dispatched("delhivery", "DLV6001").get(0);
         jdbc.sql("UPDATE tracked_shipment SET dispatched_at = DATEADD('DAY', -31, dispatched_at) WHERE order_id = :o")
-                .param("o", order).update();
+            .param("o", order)
+            .update();
 
         syncNow();
 
@@ -220,7 +227,8 @@ class CourierSyncRouteTest extends EndToEndTest {
         await().atMost(Duration.ofSeconds(15)).until(() -> platform.statusHistory(orders.get(5)).contains("delivered"));
         assertThat(shipment(orders.get(0), "tracking_state")).isEqualTo("in_transit");
         assertThat(shipment(orders.get(5), "courier_location")).isEqualTo("Pune City");
-        // the fake courier allows 2 a second, as configured: shipsync's throttle never went over it
+        // the fake courier allows 2 a second, as configured: shipsync's throttle never
+        // went over it
         assertThat(courier.requests()).noneMatch(r -> r.throttled());
     }
 
@@ -235,7 +243,7 @@ class CourierSyncRouteTest extends EndToEndTest {
         assertThat(shipment(order, "state")).isEqualTo("NOT_POLLED");
         assertThat(shipment(order, "tracking_url")).isEqualTo("https://track.example/Z9");
         assertThat(reportLine(awaitReport("unmatched"), 2)).contains("Delivery is not followed")
-                .contains("matches no courier");
+            .contains("matches no courier");
     }
 
     @Test
@@ -248,7 +256,10 @@ class CourierSyncRouteTest extends EndToEndTest {
         await().atMost(Duration.ofSeconds(15)).until(() -> "in_transit".equals(shipment(order, "tracking_state")));
     }
 
-    /** Orders moved to dispatched by a CSV file with courier and awb, each now a tracked shipment. */
+    /**
+     * Orders moved to dispatched by a CSV file with courier and awb, each now a tracked
+     * shipment.
+     */
     private List<UUID> dispatched(String courierName, String... awbs) {
         var orders = new ArrayList<UUID>();
         var csv = new StringBuilder("order_id,status,tracking_url,courier,awb\n");
@@ -259,7 +270,8 @@ class CourierSyncRouteTest extends EndToEndTest {
         }
         try {
             drop("dispatch-" + awbs[0] + ".csv", csv.toString());
-        } catch (Exception e) {
+        }
+        catch (Exception e) {
             throw new IllegalStateException(e);
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> orders.stream().allMatch(this::shipmentExists));
@@ -272,23 +284,31 @@ class CourierSyncRouteTest extends EndToEndTest {
     }
 
     private void fireSchedule() throws Exception {
-        camel.getComponent("quartz", QuartzComponent.class).getScheduler()
-                .triggerJob(JobKey.jobKey("courier-sync", "shipsync"));
+        camel.getComponent("quartz", QuartzComponent.class)
+            .getScheduler()
+            .triggerJob(JobKey.jobKey("courier-sync", "shipsync"));
     }
 
     private void makeDue(UUID order) {
-        jdbc.sql("UPDATE tracked_shipment SET next_poll_at = DATEADD('SECOND', -1, CURRENT_TIMESTAMP) WHERE order_id = :o")
-                .param("o", order).update();
+        jdbc.sql("UPDATE tracked_shipment SET next_poll_at = DATEADD('SECOND', -1, CURRENT_TIMESTAMP)"
+                + " WHERE order_id = :o")
+            .param("o", order)
+            .update();
     }
 
     private boolean shipmentExists(UUID order) {
-        return jdbc.sql("SELECT COUNT(*) FROM tracked_shipment WHERE order_id = :o").param("o", order)
-                .query(Long.class).single() == 1;
+        return jdbc.sql("SELECT COUNT(*) FROM tracked_shipment WHERE order_id = :o")
+            .param("o", order)
+            .query(Long.class)
+            .single() == 1;
     }
 
     private String shipment(UUID order, String column) {
         return jdbc.sql("SELECT CAST(" + column + " AS VARCHAR) FROM tracked_shipment WHERE order_id = :o")
-                .param("o", order).query((rs, row) -> rs.getString(1)).list().get(0);
+            .param("o", order)
+            .query((rs, row) -> rs.getString(1))
+            .list()
+            .get(0);
     }
 
     private String lastError(UUID order) {
@@ -297,11 +317,17 @@ class CourierSyncRouteTest extends EndToEndTest {
 
     private long updates(UUID order, String source) {
         return jdbc.sql("SELECT COUNT(*) FROM status_update WHERE order_id = :o AND source = :s")
-                .param("o", order).param("s", source).query(Long.class).single();
+            .param("o", order)
+            .param("s", source)
+            .query(Long.class)
+            .single();
     }
 
     private String deadLetter(UUID order) {
         return jdbc.sql("SELECT reason FROM dead_letter WHERE order_id = :o AND source = 'courier'")
-                .param("o", order).query(String.class).single();
+            .param("o", order)
+            .query(String.class)
+            .single();
     }
+
 }

@@ -1,7 +1,5 @@
 package io.shipsync.dispatch;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -10,13 +8,17 @@ import io.shipsync.sandbox.ManualClock;
 
 import org.junit.jupiter.api.Test;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /** When failures mean the platform is down, and how it is probed while it is. */
 class PlatformCircuitTest {
 
     private static final String STORE = "default";
+
     private static final Instant START = Instant.parse("2026-11-29T10:00:00Z");
 
     private final ManualClock clock = new ManualClock(START);
+
     private final PlatformCircuit circuit = new PlatformCircuit(new StatusUpdateProperties(20, Duration.ofSeconds(60),
             true, 8, Duration.ofHours(24), Duration.ofSeconds(10), Duration.ofMinutes(30), Duration.ofMillis(500),
             Duration.ofMinutes(5), Duration.ofSeconds(10),
@@ -48,8 +50,8 @@ class PlatformCircuitTest {
         circuit.failed(STORE, "TribeMade", UUID.randomUUID().toString(), "500");
         assertThat(circuit.failed(STORE, "TribeMade", UUID.randomUUID().toString(), "500")).isTrue();
 
-        assertThat(circuit.outage(STORE)).hasValue(
-                "TribeMade unavailable since 2026-11-29T10:00:00Z, next probe at 2026-11-29T10:00:17Z");
+        assertThat(circuit.outage(STORE))
+            .hasValue("TribeMade unavailable since 2026-11-29T10:00:00Z, next probe at 2026-11-29T10:00:17Z");
         assertThat(circuit.permit(STORE)).isEqualTo(new PlatformCircuit.Wait(START.plusSeconds(17)));
 
         clock.advance(Duration.ofSeconds(15));
@@ -69,4 +71,5 @@ class PlatformCircuitTest {
         assertThat(circuit.outage(STORE)).isEmpty();
         assertThat(circuit.permit(STORE)).isInstanceOf(PlatformCircuit.Go.class);
     }
+
 }

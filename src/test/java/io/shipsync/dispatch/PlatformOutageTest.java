@@ -1,10 +1,5 @@
 package io.shipsync.dispatch;
 
-import static io.shipsync.dispatch.StatusDispatchRouteTest.HEADER;
-import static io.shipsync.dispatch.StatusDispatchRouteTest.putsFor;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -20,9 +15,15 @@ import org.junit.jupiter.api.Test;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import static io.shipsync.dispatch.StatusDispatchRouteTest.HEADER;
+import static io.shipsync.dispatch.StatusDispatchRouteTest.putsFor;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 /**
- * Bad weather at the platform: an outage is the platform's problem and costs the updates nothing, while an update
- * that fails on its own still gives up, but never while the platform may have applied it.
+ * Bad weather at the platform: an outage is the platform's problem and costs the updates
+ * nothing, while an update that fails on its own still gives up, but never while the
+ * platform may have applied it.
  */
 class PlatformOutageTest extends EndToEndTest {
 
@@ -31,7 +32,8 @@ class PlatformOutageTest extends EndToEndTest {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {
         configure(registry, 20, 50);
-        // without the circuit, three attempts 200 ms to 1 s apart make every update a dead letter within seconds
+        // without the circuit, three attempts 200 ms to 1 s apart make every update a
+        // dead letter within seconds
         registry.add("shipsync.status-updates.max-attempts", () -> MAX_ATTEMPTS);
         registry.add("shipsync.status-updates.outage.probe-interval", () -> "300ms");
         registry.add("shipsync.status-updates.outage.max-probe-interval", () -> "1s");
@@ -53,13 +55,17 @@ class PlatformOutageTest extends EndToEndTest {
 
         drop("outage.csv", csv.toString());
 
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(dispatchHealth())
-                .contains("\"unavailable\":\"TribeMade unavailable since ").contains("next probe at "));
+        await().atMost(Duration.ofSeconds(10))
+            .untilAsserted(() -> assertThat(dispatchHealth()).contains("\"unavailable\":\"TribeMade unavailable since ")
+                .contains("next probe at "));
         // far longer than the attempts would last without the circuit
-        await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(6)).until(() ->
-                deadLetters() == 0 && pendingUpdates() == orders.size());
-        assertThat(jdbc.sql("SELECT MAX(attempts) FROM status_update WHERE order_id IN (:ids)").param("ids", orders)
-                .query(Integer.class).single()).as("attempts spent while the platform was down").isLessThan(MAX_ATTEMPTS);
+        await().during(Duration.ofSeconds(5))
+            .atMost(Duration.ofSeconds(6))
+            .until(() -> deadLetters() == 0 && pendingUpdates() == orders.size());
+        assertThat(jdbc.sql("SELECT MAX(attempts) FROM status_update WHERE order_id IN (:ids)")
+            .param("ids", orders)
+            .query(Integer.class)
+            .single()).as("attempts spent while the platform was down").isLessThan(MAX_ATTEMPTS);
         long callsWhileDown = platform.requests().stream().filter(r -> r.status() == 500).count();
         assertThat(callsWhileDown).as("one probe at a time, at a growing interval").isLessThan(20);
 
@@ -71,7 +77,8 @@ class PlatformOutageTest extends EndToEndTest {
         }
         orders.forEach(order -> assertThat(platform.statusHistory(order)).containsExactly("processing"));
         assertThat(deadLetters()).isZero();
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(dispatchHealth()).doesNotContain("unavailable"));
+        await().atMost(Duration.ofSeconds(5))
+            .untilAsserted(() -> assertThat(dispatchHealth()).doesNotContain("unavailable"));
     }
 
     @Test
@@ -98,7 +105,7 @@ class PlatformOutageTest extends EndToEndTest {
         drop("own-failure.csv", HEADER + order + ",processing,\n");
 
         assertThat(reportLine(awaitReport("own-failure"), 2)).startsWith("2," + order + ",processing,dead-letter,")
-                .contains(MAX_ATTEMPTS + " failed attempts");
+            .contains(MAX_ATTEMPTS + " failed attempts");
         assertThat(putsFor(order)).extracting(RecordedRequest::status).containsOnly(500).hasSize(MAX_ATTEMPTS);
         assertThat(dispatchHealth()).doesNotContain("unavailable");
     }
@@ -112,9 +119,11 @@ class PlatformOutageTest extends EndToEndTest {
         drop("long-error.csv", HEADER + order + ",processing,\n");
 
         assertThat(reportLine(awaitReport("long-error"), 2)).startsWith("2," + order + ",processing,dead-letter,")
-                .contains("Gave up after " + MAX_ATTEMPTS + " failed attempts");
-        var parked = jdbc.sql("SELECT reason, last_error FROM dead_letter WHERE order_id = :o").param("o", order)
-                .query().singleRow();
+            .contains("Gave up after " + MAX_ATTEMPTS + " failed attempts");
+        var parked = jdbc.sql("SELECT reason, last_error FROM dead_letter WHERE order_id = :o")
+            .param("o", order)
+            .query()
+            .singleRow();
         assertThat((String) parked.get("reason")).hasSizeLessThanOrEqualTo(2000).contains("Upstream gateway failure");
         assertThat((String) parked.get("last_error")).hasSizeLessThanOrEqualTo(4000).endsWith("…");
     }

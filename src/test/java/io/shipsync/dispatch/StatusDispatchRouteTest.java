@@ -1,8 +1,5 @@
 package io.shipsync.dispatch;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
 import java.sql.Connection;
 import java.time.Duration;
@@ -11,15 +8,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
-
 import javax.sql.DataSource;
-
-import com.fasterxml.jackson.databind.JsonNode;
 
 import io.shipsync.EndToEndTest;
 import io.shipsync.sandbox.Fault;
 import io.shipsync.sandbox.RecordedRequest;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.awaitility.core.ConditionTimeoutException;
@@ -29,11 +24,16 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 /**
- * The status-dispatch flow end to end: shipment files in the inbox, the outbox in H2, real HTTP to the TribeMade
- * sandbox. The sandbox here allows far more than shipsync's throttle (5 status updates a second), so the pace the
- * sandbox sees is the Throttle EIP's alone: the platform's rate-limit headers never say "stop" and no 429 comes.
- * {@link StatusDispatchUnderStricterPlatformTest} covers a platform stricter than shipsync.
+ * The status-dispatch flow end to end: shipment files in the inbox, the outbox in H2,
+ * real HTTP to the TribeMade sandbox. The sandbox here allows far more than shipsync's
+ * throttle (5 status updates a second), so the pace the sandbox sees is the Throttle
+ * EIP's alone: the platform's rate-limit headers never say "stop" and no 429 comes.
+ * {@link StatusDispatchUnderStricterPlatformTest} covers a platform stricter than
+ * shipsync.
  */
 class StatusDispatchRouteTest extends EndToEndTest {
 
@@ -50,29 +50,38 @@ class StatusDispatchRouteTest extends EndToEndTest {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {
         configure(registry, 50, 50);
-        // a later add of the same name in the same method wins: shipsync's throttle is the only limit that acts
+        // a later add of the same name in the same method wins: shipsync's throttle is
+        // the only limit that acts
         registry.add("shipsync.status-updates.max-requests", () -> UPDATES_PER_SECOND);
         registry.add("shipsync.status-updates.max-attempts", () -> 3);
         registry.add("shipsync.status-updates.auth-retry-interval", () -> "1s");
-        // what shipsync applied is acted on without a new read, so an order changed meanwhile meets the platform's refusal
+        // what shipsync applied is acted on without a new read, so an order changed
+        // meanwhile meets the platform's refusal
         registry.add("shipsync.status-updates.trust-own-updates-for", () -> "1h");
     }
 
-    /** Every test leaves the platform healthy and the outbox settled, so the next one starts clean. */
+    /**
+     * Every test leaves the platform healthy and the outbox settled, so the next one
+     * starts clean.
+     */
     @AfterEach
     void settleLeftovers() {
         platform.clearFaults();
         platform.restoreApiKey(API_KEY);
         try {
             await().atMost(Duration.ofSeconds(10)).until(() -> pendingUpdates() == 0);
-        } catch (ConditionTimeoutException stuck) {
-            // the test has failed already; keep its leftovers from disturbing the next test
+        }
+        catch (ConditionTimeoutException stuck) {
+            // the test has failed already; keep its leftovers from disturbing the next
+            // test
             jdbc.sql("UPDATE status_update SET state = 'REJECTED', detail = 'abandoned by test clean-up' "
-                    + "WHERE state IN ('PENDING', 'SENDING')").update();
+                    + "WHERE state IN ('PENDING', 'SENDING')")
+                .update();
         }
     }
 
-    // ------------------------------------------------------------------------------------------ rate
+    // ------------------------------------------------------------------------------------------
+    // rate
 
     @Test
     void every_order_goes_through_one_http_endpoint_per_api_root_and_method() throws IOException {
@@ -83,12 +92,12 @@ class StatusDispatchRouteTest extends EndToEndTest {
         drop("endpoints.csv", csv.toString());
         awaitReport("endpoints");
 
-        // an endpoint URI per order would make an endpoint, with its HTTP client, per order: memory and CPU
+        // an endpoint URI per order would make an endpoint, with its HTTP client, per
+        // order: memory and CPU
         assertThat(camel.getEndpoints()).extracting(Endpoint::getEndpointUri)
-                .filteredOn(uri -> uri.startsWith("http"))
-                .containsExactlyInAnyOrder(
-                        platform.baseUrl() + "?httpMethod=GET&throwExceptionOnFailure=false",
-                        platform.baseUrl() + "?httpMethod=PUT&throwExceptionOnFailure=false");
+            .filteredOn(uri -> uri.startsWith("http"))
+            .containsExactlyInAnyOrder(platform.baseUrl() + "?httpMethod=GET&throwExceptionOnFailure=false",
+                    platform.baseUrl() + "?httpMethod=PUT&throwExceptionOnFailure=false");
     }
 
     @Test
@@ -99,25 +108,28 @@ class StatusDispatchRouteTest extends EndToEndTest {
 
         drop("rate.csv", csv.toString());
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> orders.stream()
+        await().atMost(Duration.ofSeconds(30))
+            .until(() -> orders.stream()
                 .allMatch(order -> platform.statusHistory(order).equals(List.of("processing"))));
-        List<RecordedRequest> puts = platform.requests().stream()
-                .filter(r -> r.method().equals("PUT") && orders.stream().anyMatch(o -> r.path().contains(o.toString())))
-                .toList();
+        List<RecordedRequest> puts = platform.requests()
+            .stream()
+            .filter(r -> r.method().equals("PUT") && orders.stream().anyMatch(o -> r.path().contains(o.toString())))
+            .toList();
         List<Instant> arrivals = puts.stream().map(RecordedRequest::arrivedAt).sorted().toList();
         assertThat(arrivals).hasSize(16);
         for (int i = 0; i + UPDATES_PER_SECOND < arrivals.size(); i++) {
             assertThat(Duration.between(arrivals.get(i), arrivals.get(i + UPDATES_PER_SECOND)))
-                    .as("PUTs %d and %d arrived within one second: more than %d in a 1 s window; arrivals %s", i,
-                            i + UPDATES_PER_SECOND, UPDATES_PER_SECOND, arrivals)
-                    .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+                .as("PUTs %d and %d arrived within one second: more than %d in a 1 s window; arrivals %s", i,
+                        i + UPDATES_PER_SECOND, UPDATES_PER_SECOND, arrivals)
+                .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
         }
         assertThat(Duration.between(arrivals.get(0), arrivals.get(arrivals.size() - 1)))
-                .isGreaterThanOrEqualTo(Duration.ofSeconds(3));
+            .isGreaterThanOrEqualTo(Duration.ofSeconds(3));
         assertThat(awaitReport("rate")).filteredOn(line -> line.contains(",processing,applied,")).hasSize(16);
     }
 
-    // ------------------------------------------------------------------------------------------ failures that pass
+    // ------------------------------------------------------------------------------------------
+    // failures that pass
 
     @Test
     void retries_after_server_errors_and_applies_the_update_once() throws IOException {
@@ -159,18 +171,21 @@ class StatusDispatchRouteTest extends EndToEndTest {
 
         assertThat(reportLine(awaitReport("dropped-before"), 2)).startsWith("2," + order + ",processing,applied,");
         assertThat(platform.statusHistory(order)).containsExactly("processing");
-        assertThat(putsFor(order)).extracting(RecordedRequest::status).containsExactly(RecordedRequest.NO_RESPONSE, 200);
+        assertThat(putsFor(order)).extracting(RecordedRequest::status)
+            .containsExactly(RecordedRequest.NO_RESPONSE, 200);
     }
 
     @Test
     void a_busy_database_leaves_the_update_for_later_instead_of_making_it_a_dead_letter() throws Exception {
         UUID order = newOrder("started");
         jdbc.sql("""
-                        INSERT INTO known_order (store_key, order_id, status, learned_from, updated_at)
-                        VALUES ('default', :order, 'started', 'PLATFORM', TIMESTAMP WITH TIME ZONE '2020-01-01 00:00:00Z')""")
-                .param("order", order).update();
+                INSERT INTO known_order (store_key, order_id, status, learned_from, updated_at)
+                VALUES ('default', :order, 'started', 'PLATFORM', TIMESTAMP WITH TIME ZONE '2020-01-01 00:00:00Z')""")
+            .param("order", order)
+            .update();
         try (Connection other = dataSource.getConnection()) {
-            // another transaction holds the order's row: recording what the platform said waits, then times out
+            // another transaction holds the order's row: recording what the platform said
+            // waits, then times out
             other.setAutoCommit(false);
             try (var lock = other.prepareStatement("SELECT status FROM known_order WHERE order_id = ? FOR UPDATE")) {
                 lock.setObject(1, order);
@@ -179,7 +194,8 @@ class StatusDispatchRouteTest extends EndToEndTest {
 
             drop("busy-database.csv", HEADER + order + ",processing,\n");
 
-            // every try reads the order first: a second read means a timed-out try was left for later
+            // every try reads the order first: a second read means a timed-out try was
+            // left for later
             await().atMost(Duration.ofSeconds(60)).until(() -> requestsOf(order).size() >= 2);
             assertThat(deadLettersOf(order)).isZero();
             assertThat(updateState(order)).isEqualTo("PENDING");
@@ -199,17 +215,22 @@ class StatusDispatchRouteTest extends EndToEndTest {
             drop("follow-up-fails.csv", HEADER + order + ",dispatched," + TRACKING + "90\n");
 
             assertThat(reportLine(awaitReport("follow-up-fails"), 2)).startsWith("2," + order + ",dispatched,applied,");
-            await().atMost(Duration.ofSeconds(5)).until(() -> jdbc.sql("SELECT detail FROM status_update WHERE order_id = :o")
-                    .param("o", order).query(String.class).single()
+            await().atMost(Duration.ofSeconds(5))
+                .until(() -> jdbc.sql("SELECT detail FROM status_update WHERE order_id = :o")
+                    .param("o", order)
+                    .query(String.class)
+                    .single()
                     .contains("Delivery is not followed: shipsync could not record the shipment."));
-        } finally {
+        }
+        finally {
             jdbc.sql("ALTER TABLE tracked_shipment_away RENAME TO tracked_shipment").update();
         }
         assertThat(platform.statusHistory(order)).containsExactly("dispatched");
         assertThat(deadLettersOf(order)).isZero();
     }
 
-    // ------------------------------------------------------------------------------------------ 401
+    // ------------------------------------------------------------------------------------------
+    // 401
 
     @Test
     void pauses_while_the_api_key_is_refused_and_resumes_once_it_works() throws Exception {
@@ -221,16 +242,22 @@ class StatusDispatchRouteTest extends EndToEndTest {
 
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
             JsonNode health = health();
-            // one store's key is a problem of that store: the service stays up for the others
+            // one store's key is a problem of that store: the service stays up for the
+            // others
             assertThat(health.path("status").asText()).isEqualTo("UP");
             assertThat(health.path("components").path("statusDispatch").path("details").toString()).contains("API key");
         });
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() ->
-                updateState(first).equals("PENDING") && updateState(second).equals("PENDING") && deadLettersOf(first, second) == 0);
-        List<Instant> refused = platform.requests().stream().filter(r -> r.status() == 401)
-                .map(RecordedRequest::arrivedAt).toList();
+        await().during(Duration.ofSeconds(2))
+            .atMost(Duration.ofSeconds(4))
+            .until(() -> updateState(first).equals("PENDING") && updateState(second).equals("PENDING")
+                    && deadLettersOf(first, second) == 0);
+        List<Instant> refused = platform.requests()
+            .stream()
+            .filter(r -> r.status() == 401)
+            .map(RecordedRequest::arrivedAt)
+            .toList();
         assertThat(refused).as("paused dispatch tries again, but not more than once per auth-retry-interval")
-                .hasSizeBetween(1, 6);
+            .hasSizeBetween(1, 6);
         for (int i = 1; i < refused.size(); i++) {
             assertThat(Duration.between(refused.get(i - 1), refused.get(i))).isGreaterThan(Duration.ofMillis(900));
         }
@@ -242,11 +269,13 @@ class StatusDispatchRouteTest extends EndToEndTest {
         assertThat(reportLine(report, 3)).startsWith("3," + second + ",processing,applied,");
         assertThat(platform.statusHistory(first)).containsExactly("processing");
         assertThat(platform.statusHistory(second)).containsExactly("processing");
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-                assertThat(health().path("components").path("statusDispatch").path("status").asText()).isEqualTo("UP"));
+        await().atMost(Duration.ofSeconds(5))
+            .untilAsserted(() -> assertThat(health().path("components").path("statusDispatch").path("status").asText())
+                .isEqualTo("UP"));
     }
 
-    // ------------------------------------------------------------------------------------------ dead letters
+    // ------------------------------------------------------------------------------------------
+    // dead letters
 
     @Test
     void dead_letters_updates_the_platform_refuses_with_its_error_and_does_not_retry() throws IOException {
@@ -258,14 +287,16 @@ class StatusDispatchRouteTest extends EndToEndTest {
 
         List<String> report = awaitReport("refused");
         assertThat(reportLine(report, 2)).startsWith("2," + foreign + ",processing,dead-letter,")
-                .contains("Order does not belong to this store");
+            .contains("Order does not belong to this store");
         assertThat(reportLine(report, 3)).startsWith("3," + unknown + ",processing,dead-letter,")
-                .contains("Order not found");
-        assertThat(deadLetter(foreign)).containsEntry("source_file_name", "refused.csv").containsEntry("source_line", 2L)
-                .hasEntrySatisfying("reason", reason -> assertThat((String) reason)
-                        .contains("Order does not belong to this store"));
-        assertThat(deadLetter(unknown)).containsEntry("source_file_name", "refused.csv").containsEntry("source_line", 3L)
-                .hasEntrySatisfying("reason", reason -> assertThat((String) reason).contains("Order not found"));
+            .contains("Order not found");
+        assertThat(deadLetter(foreign)).containsEntry("source_file_name", "refused.csv")
+            .containsEntry("source_line", 2L)
+            .hasEntrySatisfying("reason",
+                    reason -> assertThat((String) reason).contains("Order does not belong to this store"));
+        assertThat(deadLetter(unknown)).containsEntry("source_file_name", "refused.csv")
+            .containsEntry("source_line", 3L)
+            .hasEntrySatisfying("reason", reason -> assertThat((String) reason).contains("Order not found"));
         assertThat(requestsOf(foreign)).singleElement().extracting(RecordedRequest::status).isEqualTo(403);
         assertThat(requestsOf(unknown)).singleElement().extracting(RecordedRequest::status).isEqualTo(404);
         assertThat(platform.statusHistory(foreign)).isEmpty();
@@ -283,15 +314,14 @@ class StatusDispatchRouteTest extends EndToEndTest {
         drop("after-cancel.csv", HEADER + order + ",dispatched," + TRACKING + "1\n");
 
         assertThat(reportLine(awaitReport("after-cancel"), 2)).startsWith("2," + order + ",dispatched,dead-letter,")
-                .contains("Order is already cancelled");
+            .contains("Order is already cancelled");
         assertThat(deadLetter(order)).containsEntry("source_file_name", "after-cancel.csv")
-                .hasEntrySatisfying("reason", reason -> assertThat((String) reason)
-                        .contains("Cannot update order status. Order is already cancelled."));
-        assertThat(requestsOf(order).subList(before, requestsOf(order).size()))
-                .singleElement().satisfies(put -> {
-                    assertThat(put.method()).isEqualTo("PUT");
-                    assertThat(put.status()).isEqualTo(400);
-                });
+            .hasEntrySatisfying("reason", reason -> assertThat((String) reason)
+                .contains("Cannot update order status. Order is already cancelled."));
+        assertThat(requestsOf(order).subList(before, requestsOf(order).size())).singleElement().satisfies(put -> {
+            assertThat(put.method()).isEqualTo("PUT");
+            assertThat(put.status()).isEqualTo(400);
+        });
         assertThat(platform.statusHistory(order)).containsExactly("processing", "cancelled");
     }
 
@@ -303,16 +333,18 @@ class StatusDispatchRouteTest extends EndToEndTest {
         drop("exhausted.csv", HEADER + order + ",processing,\n");
 
         assertThat(reportLine(awaitReport("exhausted"), 2)).startsWith("2," + order + ",processing,dead-letter,")
-                .contains("3 failed attempts");
+            .contains("3 failed attempts");
         assertThat(putsFor(order)).extracting(RecordedRequest::status).containsExactly(500, 500, 500);
         assertThat(platform.statusHistory(order)).isEmpty();
-        assertThat(deadLetter(order)).containsEntry("attempts", 3).containsEntry("source_file_name", "exhausted.csv")
-                .containsEntry("source_line", 2L)
-                .hasEntrySatisfying("last_error", error -> assertThat((String) error).contains("500"));
+        assertThat(deadLetter(order)).containsEntry("attempts", 3)
+            .containsEntry("source_file_name", "exhausted.csv")
+            .containsEntry("source_line", 2L)
+            .hasEntrySatisfying("last_error", error -> assertThat((String) error).contains("500"));
         assertThat(updateRow(order)).containsEntry("state", "DEAD").containsEntry("attempts", 3);
     }
 
-    // ------------------------------------------------------------------------------------------ state rules
+    // ------------------------------------------------------------------------------------------
+    // state rules
 
     @Test
     void applies_the_state_rules_before_sending_anything() throws IOException {
@@ -323,18 +355,15 @@ class StatusDispatchRouteTest extends EndToEndTest {
         platform.addOrder(STORE, dispatched, "dispatched", TRACKING + "11");
         UUID skipping = newOrder("started");
 
-        drop("state-rules.csv", HEADER
-                + alreadyDispatched + ",dispatched," + TRACKING + "10\n"
-                + delivered + ",cancelled,\n"
-                + dispatched + ",processing,\n"
-                + skipping + ",dispatched," + TRACKING + "12\n");
+        drop("state-rules.csv", HEADER + alreadyDispatched + ",dispatched," + TRACKING + "10\n" + delivered
+                + ",cancelled,\n" + dispatched + ",processing,\n" + skipping + ",dispatched," + TRACKING + "12\n");
 
         List<String> report = awaitReport("state-rules");
         assertThat(reportLine(report, 2)).startsWith("2," + alreadyDispatched + ",dispatched,unchanged,");
         assertThat(reportLine(report, 3)).startsWith("3," + delivered + ",cancelled,rejected,").contains("final");
         assertThat(reportLine(report, 4)).startsWith("4," + dispatched + ",processing,rejected,").contains("go back");
         assertThat(reportLine(report, 5)).startsWith("5," + skipping + ",dispatched,applied,")
-                .contains("processing, dispatched");
+            .contains("processing, dispatched");
         assertThat(platform.statusHistory(skipping)).containsExactly("processing", "dispatched");
         assertThat(platform.order(skipping).trackingUrl()).isEqualTo(TRACKING + "12");
         for (UUID untouched : List.of(alreadyDispatched, delivered, dispatched)) {
@@ -350,12 +379,13 @@ class StatusDispatchRouteTest extends EndToEndTest {
         drop("no-link.csv", HEADER + order + ",delivered,\n");
 
         assertThat(reportLine(awaitReport("no-link"), 2)).startsWith("2," + order + ",delivered,rejected,")
-                .contains("tracking");
+            .contains("tracking");
         assertThat(putsFor(order)).as("no step may be sent for an update that cannot reach its target").isEmpty();
         assertThat(platform.statusHistory(order)).isEmpty();
     }
 
-    // ------------------------------------------------------------------------------------------ helpers
+    // ------------------------------------------------------------------------------------------
+    // helpers
 
     static List<RecordedRequest> requestsOf(UUID order) {
         return platform.requests().stream().filter(r -> r.path().contains(order.toString())).toList();
@@ -367,19 +397,22 @@ class StatusDispatchRouteTest extends EndToEndTest {
 
     private Map<String, Object> updateRow(UUID order) {
         return jdbc.sql("SELECT state, attempts FROM status_update WHERE order_id = :id ORDER BY id DESC LIMIT 1")
-                .param("id", order).query().singleRow();
+            .param("id", order)
+            .query()
+            .singleRow();
     }
 
     private Map<String, Object> deadLetter(UUID order) {
         return jdbc.sql("""
-                        SELECT source_file_name, source_line, attempts, reason, last_error
-                        FROM dead_letter WHERE order_id = :id""")
-                .param("id", order).query().singleRow();
+                SELECT source_file_name, source_line, attempts, reason, last_error
+                FROM dead_letter WHERE order_id = :id""").param("id", order).query().singleRow();
     }
 
     private long deadLettersOf(UUID... orders) {
         return jdbc.sql("SELECT COUNT(*) FROM dead_letter WHERE order_id IN (:ids)")
-                .param("ids", List.of(orders)).query(Long.class).single();
+            .param("ids", List.of(orders))
+            .query(Long.class)
+            .single();
     }
 
 }

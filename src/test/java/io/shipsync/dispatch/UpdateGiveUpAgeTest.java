@@ -1,9 +1,5 @@
 package io.shipsync.dispatch;
 
-import static io.shipsync.dispatch.StatusDispatchRouteTest.HEADER;
-import static io.shipsync.dispatch.StatusDispatchRouteTest.putsFor;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.util.UUID;
 
@@ -13,6 +9,10 @@ import io.shipsync.sandbox.Fault;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+
+import static io.shipsync.dispatch.StatusDispatchRouteTest.HEADER;
+import static io.shipsync.dispatch.StatusDispatchRouteTest.putsFor;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** An update gives up after give-up-after, however many of its attempts are left. */
 class UpdateGiveUpAgeTest extends EndToEndTest {
@@ -32,9 +32,11 @@ class UpdateGiveUpAgeTest extends EndToEndTest {
         drop("too-old.csv", HEADER + order + ",processing,\n");
 
         assertThat(reportLine(awaitReport("too-old"), 2)).startsWith("2," + order + ",processing,dead-letter,")
-                .contains("Gave up: still failing").contains("give-up-after: 3s");
+            .contains("Gave up: still failing")
+            .contains("give-up-after: 3s");
         assertThat(putsFor(order)).hasSizeBetween(2, 100);
         assertThat(platform.statusHistory(order)).isEmpty();
         platform.clearFaults();
     }
+
 }

@@ -1,17 +1,17 @@
 package io.shipsync.order;
 
+import io.shipsync.order.StatusTransitions.AlreadyThere;
+import io.shipsync.order.StatusTransitions.Refused;
+import io.shipsync.order.StatusTransitions.Send;
+
+import org.junit.jupiter.api.Test;
+
 import static io.shipsync.order.OrderStatus.CANCELLED;
 import static io.shipsync.order.OrderStatus.DELIVERED;
 import static io.shipsync.order.OrderStatus.DISPATCHED;
 import static io.shipsync.order.OrderStatus.PROCESSING;
 import static io.shipsync.order.OrderStatus.STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
-
-import io.shipsync.order.StatusTransitions.AlreadyThere;
-import io.shipsync.order.StatusTransitions.Refused;
-import io.shipsync.order.StatusTransitions.Send;
-
-import org.junit.jupiter.api.Test;
 
 class StatusTransitionsTest {
 
@@ -43,7 +43,7 @@ class StatusTransitionsTest {
 
     @Test
     void cancels_from_any_status_that_is_not_final() {
-        for (OrderStatus from : new OrderStatus[] {STARTED, PROCESSING, DISPATCHED}) {
+        for (OrderStatus from : new OrderStatus[] { STARTED, PROCESSING, DISPATCHED }) {
             assertThat(StatusTransitions.next(from, CANCELLED, true, true)).isEqualTo(new Send(CANCELLED));
         }
     }
@@ -65,4 +65,5 @@ class StatusTransitionsTest {
 
         assertThat(refused.reason()).isEqualTo("order is already dispatched; it cannot go back to processing");
     }
+
 }

@@ -1,11 +1,5 @@
 package io.shipsync.sandbox;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.Headers;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,50 +16,73 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.Headers;
+
 /**
- * In-process fake of the Cekat order update, {@code PUT /api/orders/{id}}, as written in the Cekat reference (Bearer
- * API key, the body fields, the status values and flow, the {@code {"success": true, "data": {...}}} answer with its
- * {@code status_history}). Where the reference is silent the fake decides, see below. Listens on 127.0.0.1 only.
+ * In-process fake of the Cekat order update, {@code PUT /api/orders/{id}}, as written in
+ * the Cekat reference (Bearer API key, the body fields, the status values and flow, the
+ * {@code {"success": true, "data": {...}}} answer with its {@code status_history}). Where
+ * the reference is silent the fake decides, see below. Listens on 127.0.0.1 only.
  *
- * <p>Every API request goes through these steps, and the first one that answers wins:
+ * <p>
+ * Every API request goes through these steps, and the first one that answers wins:
  * <ol>
- *   <li>routing: unknown path → 404 {@code not_found}, another method on the order path → 405
- *       {@code method_not_allowed};</li>
- *   <li>an injected {@link Fault.Kind#DROP_BEFORE_APPLY};</li>
- *   <li>authentication: no or unknown key → 401 {@code unauthorized} (uses no rate budget);</li>
- *   <li>rate limit per API key (the reference publishes none; default 10 per 60 s) → 429 {@code rate_limited} with
- *       {@code Retry-After}; a 429 uses no budget;</li>
- *   <li>an injected {@link Fault.Kind#SERVER_ERROR} → 500 {@code internal_error};</li>
- *   <li>order lookup (unknown or another account's → 404 {@code not_found}), body validation → 400
- *       {@code invalid_request}, a status move the flow forbids → 409 {@code invalid_transition}; then the update
- *       → 200 with the order;</li>
- *   <li>an injected {@link Fault.Kind#DROP_AFTER_APPLY} or {@link Fault.Kind#DELAY} acts on the finished answer.</li>
+ * <li>routing: unknown path → 404 {@code not_found}, another method on the order path →
+ * 405 {@code method_not_allowed};</li>
+ * <li>an injected {@link Fault.Kind#DROP_BEFORE_APPLY};</li>
+ * <li>authentication: no or unknown key → 401 {@code unauthorized} (uses no rate
+ * budget);</li>
+ * <li>rate limit per API key (the reference publishes none; default 10 per 60 s) → 429
+ * {@code rate_limited} with {@code Retry-After}; a 429 uses no budget;</li>
+ * <li>an injected {@link Fault.Kind#SERVER_ERROR} → 500 {@code internal_error};</li>
+ * <li>order lookup (unknown or another account's → 404 {@code not_found}), body
+ * validation → 400 {@code invalid_request}, a status move the flow forbids → 409
+ * {@code invalid_transition}; then the update → 200 with the order;</li>
+ * <li>an injected {@link Fault.Kind#DROP_AFTER_APPLY} or {@link Fault.Kind#DELAY} acts on
+ * the finished answer.</li>
  * </ol>
- * Errors are {@code {"success": false, "error": {"code": "...", "message": "..."}}} (the reference shows no error).
- * Every answer from step 4 on carries {@code X-RateLimit-Limit/Remaining/Reset}, unless the sandbox is built
+ * Errors are {@code {"success": false, "error": {"code": "...", "message": "..."}}} (the
+ * reference shows no error). Every answer from step 4 on carries
+ * {@code X-RateLimit-Limit/Remaining/Reset}, unless the sandbox is built
  * {@link Builder#withoutRateLimitHeaders() without them}.
  *
- * <p>Status flow: forward along pending → paid → processing → shipped → delivered, skipping steps allowed; to
- * cancelled or refunded from any status, as the reference says (so also cancelled → refunded and back). Decided here:
- * moving back along the flow, or from cancelled or refunded back into it, is a 409. Setting the status the order
- * already has is accepted but changes nothing: no {@code status_history} entry and no customer notification. A real
- * change appends {@code {status, timestamp}} to the history and counts one notification.
+ * <p>
+ * Status flow: forward along pending → paid → processing → shipped → delivered, skipping
+ * steps allowed; to cancelled or refunded from any status, as the reference says (so also
+ * cancelled → refunded and back). Decided here: moving back along the flow, or from
+ * cancelled or refunded back into it, is a 409. Setting the status the order already has
+ * is accepted but changes nothing: no {@code status_history} entry and no customer
+ * notification. A real change appends {@code {status, timestamp}} to the history and
+ * counts one notification.
  */
 public final class CekatSandbox extends JsonApiSandbox<CekatSandbox> {
 
     private static final Pattern ORDER_PATH = Pattern.compile("/api/orders/([^/]+)");
 
     private static final List<String> FLOW = List.of("pending", "paid", "processing", "shipped", "delivered");
+
     private static final Set<String> EXITS = Set.of("cancelled", "refunded");
-    private static final List<String> STATUSES =
-            List.of("pending", "paid", "processing", "shipped", "delivered", "cancelled", "refunded");
+
+    private static final List<String> STATUSES = List.of("pending", "paid", "processing", "shipped", "delivered",
+            "cancelled", "refunded");
+
     private static final List<String> TEXT_FIELDS = List.of("tracking_number", "tracking_url", "notes");
-    private static final DateTimeFormatter ORDER_DATE = DateTimeFormatter.ofPattern("uuuu-MMdd").withZone(ZoneOffset.UTC);
+
+    private static final DateTimeFormatter ORDER_DATE = DateTimeFormatter.ofPattern("uuuu-MMdd")
+        .withZone(ZoneOffset.UTC);
 
     private final SlidingWindowRateLimiter updateLimiter;
+
     private final boolean rateLimitHeaders;
+
     private final Set<String> apiKeys = new HashSet<>();
+
     private final Map<String, StoredOrder> orders = new HashMap<>();
+
     private int ordersAdded;
 
     private CekatSandbox(Builder builder) {
@@ -81,13 +98,14 @@ public final class CekatSandbox extends JsonApiSandbox<CekatSandbox> {
     /**
      * Snapshot of an order.
      *
-     * @param statusHistory the starting status, then one entry per real status change, oldest first
+     * @param statusHistory the starting status, then one entry per real status change,
+     * oldest first
      * @param notifications customer notifications sent so far: real status changes
-     * @param notes         null when none was set
-     * @param metadata      the merged metadata, empty when none was set
+     * @param notes null when none was set
+     * @param metadata the merged metadata, empty when none was set
      */
     public record Order(String status, String trackingNumber, String trackingUrl, List<StatusChange> statusHistory,
-                        int notifications, String notes, Map<String, Object> metadata) {
+            int notifications, String notes, Map<String, Object> metadata) {
     }
 
     /** One entry of an order's {@code status_history}. */
@@ -106,7 +124,10 @@ public final class CekatSandbox extends JsonApiSandbox<CekatSandbox> {
         }
     }
 
-    /** Adds an order of the account of {@code apiKey}; its status history starts with {@code status}, now. */
+    /**
+     * Adds an order of the account of {@code apiKey}; its status history starts with
+     * {@code status}, now.
+     */
     public void addOrder(String apiKey, String id, String status) {
         requireText(id, "id");
         if (id.contains("/")) {
@@ -176,15 +197,15 @@ public final class CekatSandbox extends JsonApiSandbox<CekatSandbox> {
 
         SlidingWindowRateLimiter.Decision budget = updateLimiter.tryAcquire(apiKey, now);
         if (!budget.allowed()) {
-            return error(429, "rate_limited", "Rate limit exceeded; retry in " + budget.retryAfterSeconds() + " seconds")
-                    .withHeaders(headersOf(budget))
-                    .withHeader("Retry-After", Long.toString(budget.retryAfterSeconds()));
+            return error(429, "rate_limited",
+                    "Rate limit exceeded; retry in " + budget.retryAfterSeconds() + " seconds")
+                .withHeaders(headersOf(budget))
+                .withHeader("Retry-After", Long.toString(budget.retryAfterSeconds()));
         }
 
         Fault fault = takeFault(method);
         JsonReply reply = fault != null && fault.kind() == Fault.Kind.SERVER_ERROR
-                ? error(500, "internal_error", fault.error())
-                : update(now, apiKey, orderPath.group(1), body);
+                ? error(500, "internal_error", fault.error()) : update(now, apiKey, orderPath.group(1), body);
         return reply.withHeaders(headersOf(budget)).withFault(fault);
     }
 
@@ -236,11 +257,13 @@ public final class CekatSandbox extends JsonApiSandbox<CekatSandbox> {
             order.notes = request.get("notes").textValue();
         }
         if (request.has("metadata")) {
-            // A partial update, as the reference says: given keys are set, a key given as null is removed.
+            // A partial update, as the reference says: given keys are set, a key given as
+            // null is removed.
             request.get("metadata").fields().forEachRemaining(entry -> {
                 if (entry.getValue().isNull()) {
                     order.metadata.remove(entry.getKey());
-                } else {
+                }
+                else {
                     order.metadata.set(entry.getKey(), entry.getValue().deepCopy());
                 }
             });
@@ -297,17 +320,29 @@ public final class CekatSandbox extends JsonApiSandbox<CekatSandbox> {
     // ---------------------------------------------------------------- internals
 
     private static final class StoredOrder {
+
         final String id;
+
         final String apiKey;
+
         final String orderNumber;
+
         Instant updatedAt;
+
         String status;
+
         String trackingNumber;
+
         String trackingUrl;
+
         String notes;
+
         final ObjectNode metadata = JSON.createObjectNode();
+
         JsonNode shippingAddress;
+
         final List<StatusChange> statusHistory = new ArrayList<>();
+
         int notifications;
 
         StoredOrder(String id, String apiKey, String orderNumber, Instant createdAt, String status) {
@@ -345,13 +380,19 @@ public final class CekatSandbox extends JsonApiSandbox<CekatSandbox> {
         private static String text(Instant instant) {
             return instant.truncatedTo(ChronoUnit.SECONDS).toString();
         }
+
     }
 
     public static final class Builder {
+
         private int port = 0;
+
         private int updateLimit = 10;
+
         private Duration updateWindow = Duration.ofSeconds(60);
+
         private Clock clock = Clock.systemUTC();
+
         private boolean rateLimitHeaders = true;
 
         private Builder() {
@@ -363,20 +404,29 @@ public final class CekatSandbox extends JsonApiSandbox<CekatSandbox> {
             return this;
         }
 
-        /** Budget for order updates per API key; the reference publishes none, the default is 10 per minute. */
+        /**
+         * Budget for order updates per API key; the reference publishes none, the default
+         * is 10 per minute.
+         */
         public Builder updateLimit(int requests, Duration window) {
             this.updateLimit = requests;
             this.updateWindow = Objects.requireNonNull(window, "window");
             return this;
         }
 
-        /** Time source for rate limiting, updated_at and status_history timestamps; lets tests step time. */
+        /**
+         * Time source for rate limiting, updated_at and status_history timestamps; lets
+         * tests step time.
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
-        /** Without X-RateLimit-* headers: only the 429's Retry-After tells the client about the limit. */
+        /**
+         * Without X-RateLimit-* headers: only the 429's Retry-After tells the client
+         * about the limit.
+         */
         public Builder withoutRateLimitHeaders() {
             this.rateLimitHeaders = false;
             return this;
@@ -385,5 +435,7 @@ public final class CekatSandbox extends JsonApiSandbox<CekatSandbox> {
         public CekatSandbox build() {
             return new CekatSandbox(this);
         }
+
     }
+
 }

@@ -1,10 +1,5 @@
 package io.shipsync.sandbox;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,6 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
@@ -24,23 +24,37 @@ import static org.assertj.core.api.Assertions.tuple;
 class CekatSandboxTest {
 
     private static final String KEY = "cekat-test-key-0001";
+
     private static final String OTHER_KEY = "cekat-test-key-0002";
+
     private static final String PENDING = "order_pending01";
+
     private static final String PAID = "order_paid01";
+
     private static final String PROCESSING = "order_processing01";
+
     private static final String SHIPPED = "order_shipped01";
+
     private static final String DELIVERED = "order_delivered01";
+
     private static final String CANCELLED = "order_cancelled01";
+
     private static final String REFUNDED = "order_refunded01";
+
     private static final String FOREIGN = "order_foreign01";
+
     private static final Instant START = Instant.parse("2025-03-27T15:00:00Z");
+
     private static final String SHIP = """
             {"status": "shipped", "tracking_number": "TRK123456789",
              "tracking_url": "https://tracking.example.com/TRK123456789"}""";
 
     private final ObjectMapper mapper = new ObjectMapper();
+
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
     private final ManualClock clock = new ManualClock(START);
+
     private CekatSandbox sandbox;
 
     @AfterEach
@@ -65,8 +79,9 @@ class CekatSandboxTest {
         assertThat(answer.fieldNames()).toIterable().containsExactly("success", "data");
         assertThat(answer.get("success").asBoolean()).isTrue();
         JsonNode data = answer.get("data");
-        assertThat(data.fieldNames()).toIterable().containsExactly("id", "order_number", "status", "tracking_number",
-                "tracking_url", "notes", "updated_at", "status_history");
+        assertThat(data.fieldNames()).toIterable()
+            .containsExactly("id", "order_number", "status", "tracking_number", "tracking_url", "notes", "updated_at",
+                    "status_history");
         assertThat(data.get("id").asText()).isEqualTo(PROCESSING);
         assertThat(data.get("order_number").asText()).matches("ORD-2025-0327-\\d{3}");
         assertThat(data.get("status").asText()).isEqualTo("shipped");
@@ -74,9 +89,9 @@ class CekatSandboxTest {
         assertThat(data.get("tracking_url").asText()).isEqualTo("https://tracking.example.com/TRK123456789");
         assertThat(data.get("notes").isNull()).isTrue();
         assertThat(data.get("updated_at").asText()).isEqualTo("2025-03-27T15:30:00Z");
-        assertThat(mapper.writeValueAsString(data.get("status_history"))).isEqualTo(
-                "[{\"status\":\"processing\",\"timestamp\":\"2025-03-27T15:00:00Z\"},"
-                        + "{\"status\":\"shipped\",\"timestamp\":\"2025-03-27T15:30:00Z\"}]");
+        assertThat(mapper.writeValueAsString(data.get("status_history")))
+            .isEqualTo("[{\"status\":\"processing\",\"timestamp\":\"2025-03-27T15:00:00Z\"},"
+                    + "{\"status\":\"shipped\",\"timestamp\":\"2025-03-27T15:30:00Z\"}]");
         CekatSandbox.Order order = sandbox.order(PROCESSING);
         assertThat(order.status()).isEqualTo("shipped");
         assertThat(order.trackingNumber()).isEqualTo("TRK123456789");
@@ -107,7 +122,7 @@ class CekatSandboxTest {
         put(PAID, KEY, "{\"metadata\": {\"channel\": null}}");
 
         assertThat(sandbox.order(PAID).metadata())
-                .isEqualTo(Map.of("gift_wrap", true, "gift_message", "Happy Anniversary!"));
+            .isEqualTo(Map.of("gift_wrap", true, "gift_message", "Happy Anniversary!"));
         assertThat(sandbox.notifications(PAID)).isZero();
     }
 
@@ -163,7 +178,8 @@ class CekatSandboxTest {
         assertError(send("GET", "/api/orders/" + PAID, KEY, null), 405, "method_not_allowed", "Method not allowed");
     }
 
-    // ------------------------------------------------------------------ status flow and notifications
+    // ------------------------------------------------------------------ status flow and
+    // notifications
 
     @Test
     void each_step_of_the_flow_appends_history_and_notifies_once() throws Exception {
@@ -195,7 +211,7 @@ class CekatSandboxTest {
         assertThat(json(again).at("/data/status_history")).hasSize(2);
         assertThat(json(again).at("/data/updated_at").asText()).isEqualTo("2025-03-27T15:05:00Z");
         assertThat(sandbox.order(PROCESSING).statusHistory()).extracting(CekatSandbox.StatusChange::status)
-                .containsExactly("processing", "shipped");
+            .containsExactly("processing", "shipped");
         assertThat(sandbox.notifications(PROCESSING)).isEqualTo(1);
     }
 
@@ -207,7 +223,7 @@ class CekatSandboxTest {
         assertThat(put(PENDING, KEY, "{\"status\": \"shipped\"}").statusCode()).isEqualTo(200);
 
         assertThat(sandbox.order(PROCESSING).statusHistory()).extracting(CekatSandbox.StatusChange::status)
-                .containsExactly("processing", "delivered");
+            .containsExactly("processing", "delivered");
         assertThat(sandbox.notifications(PENDING)).isEqualTo(1);
     }
 
@@ -232,15 +248,16 @@ class CekatSandboxTest {
         start(b -> b);
 
         assertThat(put(PENDING, KEY, "{\"status\": \"cancelled\", \"notes\": \"Customer request\"}").statusCode())
-                .isEqualTo(200);
+            .isEqualTo(200);
         assertThat(put(DELIVERED, KEY, "{\"status\": \"refunded\"}").statusCode()).isEqualTo(200);
-        // the reference: "to cancelled or refunded from any status", so also from each other
+        // the reference: "to cancelled or refunded from any status", so also from each
+        // other
         assertThat(put(CANCELLED, KEY, "{\"status\": \"refunded\"}").statusCode()).isEqualTo(200);
 
         assertThat(sandbox.order(PENDING).status()).isEqualTo("cancelled");
         assertThat(sandbox.order(DELIVERED).status()).isEqualTo("refunded");
         assertThat(sandbox.order(CANCELLED).statusHistory()).extracting(CekatSandbox.StatusChange::status)
-                .containsExactly("cancelled", "refunded");
+            .containsExactly("cancelled", "refunded");
         assertThat(sandbox.notifications(CANCELLED)).isEqualTo(1);
     }
 
@@ -378,7 +395,8 @@ class CekatSandboxTest {
         assertError(put(PROCESSING, KEY, SHIP), 500, "internal_error", "bad gateway");
         assertThat(put(PROCESSING, KEY, SHIP).statusCode()).isEqualTo(200);
         assertThatThrownBy(() -> sandbox.injectFault("PATCH", Fault.serverError(), 1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PUT");
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("PUT");
     }
 
     @Test
@@ -404,8 +422,7 @@ class CekatSandboxTest {
     }
 
     @Test
-    void drop_after_apply_applies_and_the_retry_sets_the_same_state_without_a_second_notification()
-            throws Exception {
+    void drop_after_apply_applies_and_the_retry_sets_the_same_state_without_a_second_notification() throws Exception {
         start(b -> b);
         sandbox.injectFault("PUT", Fault.dropAfterApply(), 1);
 
@@ -416,7 +433,7 @@ class CekatSandboxTest {
 
         assertThat(retry.statusCode()).isEqualTo(200);
         assertThat(sandbox.order(PROCESSING).statusHistory()).extracting(CekatSandbox.StatusChange::status)
-                .containsExactly("processing", "shipped");
+            .containsExactly("processing", "shipped");
         assertThat(sandbox.notifications(PROCESSING)).isEqualTo(1);
     }
 
@@ -425,10 +442,12 @@ class CekatSandboxTest {
         start(b -> b);
         sandbox.injectFault("PUT", Fault.delay(Duration.ofSeconds(5)), 1);
 
-        HttpRequest impatient = HttpRequest.newBuilder(request("PUT", "/api/orders/" + PROCESSING, KEY, SHIP),
-                (name, value) -> true).timeout(Duration.ofMillis(300)).build();
+        HttpRequest impatient = HttpRequest
+            .newBuilder(request("PUT", "/api/orders/" + PROCESSING, KEY, SHIP), (name, value) -> true)
+            .timeout(Duration.ofMillis(300))
+            .build();
         assertThatThrownBy(() -> http.send(impatient, HttpResponse.BodyHandlers.ofString()))
-                .isInstanceOf(HttpTimeoutException.class);
+            .isInstanceOf(HttpTimeoutException.class);
 
         assertThat(sandbox.order(PROCESSING).status()).isEqualTo("shipped");
     }
@@ -445,7 +464,8 @@ class CekatSandboxTest {
         assertThat(response.statusCode()).isEqualTo(200);
     }
 
-    // ------------------------------------------------------------------ request log and test data
+    // ------------------------------------------------------------------ request log and
+    // test data
 
     @Test
     void the_request_log_records_arrival_method_path_key_presence_and_status_in_order() throws Exception {
@@ -457,12 +477,11 @@ class CekatSandboxTest {
         send("PUT", "/api/orders/order_nope?x=1", KEY, "{}");
 
         assertThat(sandbox.requests())
-                .extracting(RecordedRequest::arrivedAt, RecordedRequest::method, RecordedRequest::path,
-                        RecordedRequest::apiKeyPresent, RecordedRequest::status)
-                .containsExactly(
-                        tuple(START, "PUT", "/api/orders/" + PAID, true, 200),
-                        tuple(START.plusSeconds(1), "PUT", "/api/orders/" + PAID, false, 401),
-                        tuple(START.plusSeconds(1), "PUT", "/api/orders/order_nope", true, 404));
+            .extracting(RecordedRequest::arrivedAt, RecordedRequest::method, RecordedRequest::path,
+                    RecordedRequest::apiKeyPresent, RecordedRequest::status)
+            .containsExactly(tuple(START, "PUT", "/api/orders/" + PAID, true, 200),
+                    tuple(START.plusSeconds(1), "PUT", "/api/orders/" + PAID, false, 401),
+                    tuple(START.plusSeconds(1), "PUT", "/api/orders/order_nope", true, 404));
     }
 
     @Test
@@ -472,7 +491,8 @@ class CekatSandboxTest {
         assertThatThrownBy(() -> sandbox.addOrder(KEY, PAID, "paid")).isInstanceOf(IllegalArgumentException.class);
         sandbox.addAccount(KEY);
         assertThatThrownBy(() -> sandbox.addAccount(KEY)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> sandbox.addOrder(KEY, PAID, "dispatched")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> sandbox.addOrder(KEY, PAID, "dispatched"))
+            .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> sandbox.addOrder(KEY, "a/b", "paid")).isInstanceOf(IllegalArgumentException.class);
         sandbox.addOrder(KEY, PAID, "paid");
         assertThatThrownBy(() -> sandbox.addOrder(KEY, PAID, "paid")).isInstanceOf(IllegalArgumentException.class);
@@ -498,7 +518,8 @@ class CekatSandboxTest {
         sandbox.start();
     }
 
-    private HttpResponse<String> put(String orderId, String apiKey, String body) throws IOException, InterruptedException {
+    private HttpResponse<String> put(String orderId, String apiKey, String body)
+            throws IOException, InterruptedException {
         return send("PUT", "/api/orders/" + orderId, apiKey, body);
     }
 
@@ -509,10 +530,10 @@ class CekatSandboxTest {
 
     private HttpRequest request(String method, String path, String apiKey, String body) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + path))
-                .timeout(Duration.ofSeconds(5))
-                .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
+            .timeout(Duration.ofSeconds(5))
+            .header("Content-Type", "application/json")
+            .method(method,
+                    body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (apiKey != null) {
             builder.header("Authorization", "Bearer " + apiKey);
         }
@@ -523,11 +544,14 @@ class CekatSandboxTest {
         return mapper.readTree(response.body());
     }
 
-    private void assertError(HttpResponse<String> response, int status, String code, String message) throws IOException {
+    private void assertError(HttpResponse<String> response, int status, String code, String message)
+            throws IOException {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
-        JsonNode expected = mapper.createObjectNode().put("success", false)
-                .set("error", mapper.createObjectNode().put("code", code).put("message", message));
+        JsonNode expected = mapper.createObjectNode()
+            .put("success", false)
+            .set("error", mapper.createObjectNode().put("code", code).put("message", message));
         assertThat(json(response)).isEqualTo(expected);
     }
+
 }

@@ -1,13 +1,5 @@
 package io.shipsync.sandbox;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.shipsync.sandbox.CourierSandbox.Courier;
-import io.shipsync.sandbox.CourierSandbox.DelhiveryStatus;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,6 +14,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 
+import io.shipsync.sandbox.CourierSandbox.Courier;
+import io.shipsync.sandbox.CourierSandbox.DelhiveryStatus;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
@@ -29,17 +30,29 @@ import static org.assertj.core.api.Assertions.tuple;
 class CourierSandboxTest {
 
     private static final String TOKEN = "dlv-test-token-0001";
+
     private static final String KEY = "gen-test-key-0001";
+
     private static final String AWB = "26805710004060";
+
     private static final String OTHER_AWB = "26805710004126";
+
     private static final String GENERIC_AWB = "GX1000001";
+
     private static final String ANDHERI = "Mumbai_Andheri_DC (Maharashtra)";
+
     private static final String BHIWANDI = "Mumbai_Bhiwandi_HB (Maharashtra)";
-    private static final Instant START = Instant.parse("2024-09-21T12:40:52Z"); // 18:10:52 in India
+
+    private static final Instant START = Instant.parse("2024-09-21T12:40:52Z"); // 18:10:52
+                                                                                // in
+                                                                                // India
 
     private final ObjectMapper mapper = new ObjectMapper();
+
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
     private final ManualClock clock = new ManualClock(START);
+
     private CourierSandbox sandbox;
 
     @AfterEach
@@ -92,7 +105,8 @@ class CourierSandboxTest {
 
         assertThat(status.get("StatusDateTime").asText()).isEqualTo("2024-09-21T18:20:25.57");
         assertThat(json(delhivery(AWB, TOKEN)).at("/ShipmentData/0/Shipment/PickUpDate").isNull())
-                .as("not picked up while only manifested").isTrue();
+            .as("not picked up while only manifested")
+            .isTrue();
     }
 
     @Test
@@ -123,13 +137,16 @@ class CourierSandboxTest {
 
         JsonNode shipment = json(delhivery(AWB, TOKEN)).at("/ShipmentData/0/Shipment");
 
-        assertThat(shipment.get("Scans")).extracting(s -> s.at("/ScanDetail/Scan").asText(), s -> s.at("/ScanDetail/ScanType").asText())
-                .containsExactly(
-                        tuple("Manifested", "UD"), tuple("In Transit", "UD"), tuple("Pending", "UD"),
-                        tuple("Dispatched", "UD"), tuple("Pending", "UD"), tuple("In Transit", "RT"),
-                        tuple("Pending", "RT"), tuple("Dispatched", "RT"), tuple("RTO", "DL"));
-        assertThat(shipment.get("Scans")).extracting(s -> s.at("/ScanDetail/ScanDateTime").asText()).isSorted().doesNotHaveDuplicates();
-        // RTO completes with StatusType DL: DL alone does not mean the customer got the parcel.
+        assertThat(shipment.get("Scans"))
+            .extracting(s -> s.at("/ScanDetail/Scan").asText(), s -> s.at("/ScanDetail/ScanType").asText())
+            .containsExactly(tuple("Manifested", "UD"), tuple("In Transit", "UD"), tuple("Pending", "UD"),
+                    tuple("Dispatched", "UD"), tuple("Pending", "UD"), tuple("In Transit", "RT"),
+                    tuple("Pending", "RT"), tuple("Dispatched", "RT"), tuple("RTO", "DL"));
+        assertThat(shipment.get("Scans")).extracting(s -> s.at("/ScanDetail/ScanDateTime").asText())
+            .isSorted()
+            .doesNotHaveDuplicates();
+        // RTO completes with StatusType DL: DL alone does not mean the customer got the
+        // parcel.
         assertThat(shipment.at("/Status/Status").asText()).isEqualTo("RTO");
         assertThat(shipment.at("/Status/StatusType").asText()).isEqualTo("DL");
         assertThat(sandbox.requestsFor(AWB)).hasSize(1);
@@ -154,11 +171,14 @@ class CourierSandboxTest {
         sandbox.delhivery(AWB, DelhiveryStatus.IN_TRANSIT, BHIWANDI, START);
 
         assertThatThrownBy(() -> sandbox.delhivery(AWB, DelhiveryStatus.DELIVERED, ANDHERI, START.minusMillis(1)))
-                .isInstanceOf(IllegalArgumentException.class);
-        sandbox.delhivery(AWB, DelhiveryStatus.PENDING, ANDHERI, START); // the same instant is fine
+            .isInstanceOf(IllegalArgumentException.class);
+        sandbox.delhivery(AWB, DelhiveryStatus.PENDING, ANDHERI, START); // the same
+                                                                         // instant is
+                                                                         // fine
 
-        assertThat(json(delhivery(AWB, TOKEN)).at("/ShipmentData/0/Shipment/Scans")).extracting(s -> s.at("/ScanDetail/Scan").asText())
-                .containsExactly("In Transit", "Pending");
+        assertThat(json(delhivery(AWB, TOKEN)).at("/ShipmentData/0/Shipment/Scans"))
+            .extracting(s -> s.at("/ScanDetail/Scan").asText())
+            .containsExactly("In Transit", "Pending");
     }
 
     @Test
@@ -168,7 +188,8 @@ class CourierSandboxTest {
         JsonNode noSuchWaybill = json("{\"ShipmentData\":[],\"Error\":\"No such waybill or Order Id found\"}");
 
         for (String path : List.of("/api/v1/packages/json/?waybill=" + OTHER_AWB,
-                "/api/v1/packages/json/?waybill=" + GENERIC_AWB, "/api/v1/packages/json/", "/api/v1/packages/json/?waybill=")) {
+                "/api/v1/packages/json/?waybill=" + GENERIC_AWB, "/api/v1/packages/json/",
+                "/api/v1/packages/json/?waybill=")) {
             HttpResponse<String> response = send(path, Map.of("Authorization", "Token " + TOKEN));
             assertThat(response.statusCode()).as(path).isEqualTo(200);
             assertThat(json(response)).as(path).isEqualTo(noSuchWaybill);
@@ -185,7 +206,7 @@ class CourierSandboxTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(json(response).at("/ShipmentData/0/Shipment/AWB").asText()).isEqualTo(AWB);
         assertThat(sandbox.requests()).singleElement()
-                .satisfies(r -> assertThat(r.query()).isEqualTo("waybill=" + AWB + "&token=<redacted>"));
+            .satisfies(r -> assertThat(r.query()).isEqualTo("waybill=" + AWB + "&token=<redacted>"));
     }
 
     @Test
@@ -200,11 +221,13 @@ class CourierSandboxTest {
         assertDelhivery401(send(path, Map.of("Authorization", "Token wrong")), "Invalid token.");
         assertDelhivery401(send(path, Map.of("Authorization", "Token")), "Invalid token.");
         assertDelhivery401(send(path + "&token=wrong", Map.of()), "Invalid token.");
-        // The header decides on its own: a right query token does not rescue a wrong header.
+        // The header decides on its own: a right query token does not rescue a wrong
+        // header.
         assertDelhivery401(send(path + "&token=" + TOKEN, Map.of("Authorization", "Token wrong")), "Invalid token.");
         assertDelhivery401(send(path, Map.of("X-Courier-Key", KEY)), notProvided);
 
-        assertThat(send(path, Map.of("Authorization", "token " + TOKEN)).statusCode()).as("keyword case").isEqualTo(200);
+        assertThat(send(path, Map.of("Authorization", "token " + TOKEN)).statusCode()).as("keyword case")
+            .isEqualTo(200);
     }
 
     // ------------------------------------------------------------------ generic shape
@@ -219,7 +242,8 @@ class CourierSandboxTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
         assertThat(json(response)).isEqualTo(json("""
-                {"awb":"GX1000001","tracking":{"state":"IN_TRANSIT","updated_at":"2024-09-24T08:32:11Z","location":"Pune Hub"}}
+                {"awb":"GX1000001",
+                 "tracking":{"state":"IN_TRANSIT","updated_at":"2024-09-24T08:32:11Z","location":"Pune Hub"}}
                 """));
 
         clock.set(Instant.parse("2024-09-25T05:00:00Z"));
@@ -260,18 +284,21 @@ class CourierSandboxTest {
     void answers_404_for_other_paths_and_405_for_other_methods() throws Exception {
         start(b -> b);
 
-        for (String path : List.of("/", "/api/v1/packages/json?waybill=" + AWB, "/generic/v2/track/", "/generic/v1/track/X")) {
+        for (String path : List.of("/", "/api/v1/packages/json?waybill=" + AWB, "/generic/v2/track/",
+                "/generic/v1/track/X")) {
             HttpResponse<String> response = send(path, Map.of("Authorization", "Token " + TOKEN, "X-Courier-Key", KEY));
             assertThat(response.statusCode()).as(path).isEqualTo(404);
             assertThat(json(response)).isEqualTo(json("{\"error\":\"not found\"}"));
         }
-        HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + "/generic/v2/track/X"))
-                .header("X-Courier-Key", KEY).POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> post = http
+            .send(HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + "/generic/v2/track/X"))
+                .header("X-Courier-Key", KEY)
+                .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(post.statusCode()).isEqualTo(405);
         assertThat(post.headers().firstValue("Allow")).hasValue("GET");
         assertThat(sandbox.requests()).extracting(CourierRequest::courier)
-                .containsExactly(null, null, null, null, Courier.GENERIC);
+            .containsExactly(null, null, null, null, Courier.GENERIC);
     }
 
     // ------------------------------------------------------------------ faults
@@ -320,10 +347,14 @@ class CourierSandboxTest {
         sandbox.fail(GENERIC_AWB, CourierFault.delay(Duration.ofSeconds(5)), 1);
         sandbox.fail(GENERIC_AWB, CourierFault.delay(Duration.ofMillis(300)), 1);
 
-        HttpRequest impatient = HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + "/generic/v2/track/" + GENERIC_AWB))
-                .header("X-Courier-Key", KEY).timeout(Duration.ofMillis(300)).GET().build();
+        HttpRequest impatient = HttpRequest
+            .newBuilder(URI.create(sandbox.baseUrl() + "/generic/v2/track/" + GENERIC_AWB))
+            .header("X-Courier-Key", KEY)
+            .timeout(Duration.ofMillis(300))
+            .GET()
+            .build();
         assertThatThrownBy(() -> http.send(impatient, HttpResponse.BodyHandlers.ofString()))
-                .isInstanceOf(HttpTimeoutException.class);
+            .isInstanceOf(HttpTimeoutException.class);
 
         long startNanos = System.nanoTime();
         HttpResponse<String> late = generic(GENERIC_AWB, KEY);
@@ -365,10 +396,14 @@ class CourierSandboxTest {
     void fault_arguments_are_checked() {
         start(b -> b);
 
-        assertThatThrownBy(() -> sandbox.fail(AWB, CourierFault.serverError(), 0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new CourierFault(CourierFault.Kind.DELAY, null)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new CourierFault(CourierFault.Kind.MALFORMED, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> CourierFault.delay(Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> sandbox.fail(AWB, CourierFault.serverError(), 0))
+            .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new CourierFault(CourierFault.Kind.DELAY, null))
+            .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new CourierFault(CourierFault.Kind.MALFORMED, Duration.ZERO))
+            .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> CourierFault.delay(Duration.ofMillis(-1)))
+            .isInstanceOf(IllegalArgumentException.class);
     }
 
     // ------------------------------------------------------------------ rate limits
@@ -388,17 +423,19 @@ class CourierSandboxTest {
         HttpResponse<String> throttled = delhivery(AWB, TOKEN);
         assertThat(throttled.statusCode()).isEqualTo(429);
         assertThat(throttled.headers().firstValue("Retry-After")).hasValue("1");
-        assertThat(json(throttled)).isEqualTo(json("{\"detail\":\"Request was throttled. Expected available in 1 second.\"}"));
+        assertThat(json(throttled))
+            .isEqualTo(json("{\"detail\":\"Request was throttled. Expected available in 1 second.\"}"));
         for (int i = 0; i < 5; i++) {
             assertThat(generic(GENERIC_AWB, KEY).statusCode()).as("generic has no limit").isEqualTo(200);
         }
 
-        clock.advance(Duration.ofMillis(500)); // exactly 10 s after the first: its slot is free, the 429 took none
+        clock.advance(Duration.ofMillis(500)); // exactly 10 s after the first: its slot
+                                               // is free, the 429 took none
         assertThat(delhivery(AWB, TOKEN).statusCode()).isEqualTo(200);
         assertThat(delhivery(AWB, TOKEN).statusCode()).isEqualTo(429);
         assertThat(sandbox.requests()).filteredOn(CourierRequest::throttled)
-                .extracting(CourierRequest::courier, CourierRequest::awb)
-                .containsExactly(tuple(Courier.DELHIVERY, AWB), tuple(Courier.DELHIVERY, AWB));
+            .extracting(CourierRequest::courier, CourierRequest::awb)
+            .containsExactly(tuple(Courier.DELHIVERY, AWB), tuple(Courier.DELHIVERY, AWB));
     }
 
     @Test
@@ -420,17 +457,21 @@ class CourierSandboxTest {
         sandbox.delhivery(AWB, DelhiveryStatus.PENDING, ANDHERI);
 
         List<Integer> statuses = IntStream.range(0, 30)
-                .mapToObj(i -> http.sendAsync(request("/api/v1/packages/json/?waybill=" + AWB,
-                        Map.of("Authorization", "Token " + TOKEN)), HttpResponse.BodyHandlers.ofString()))
-                .toList().stream()
-                .map(f -> f.join().statusCode()).toList();
+            .mapToObj(i -> http.sendAsync(
+                    request("/api/v1/packages/json/?waybill=" + AWB, Map.of("Authorization", "Token " + TOKEN)),
+                    HttpResponse.BodyHandlers.ofString()))
+            .toList()
+            .stream()
+            .map(f -> f.join().statusCode())
+            .toList();
 
         assertThat(statuses).filteredOn(s -> s == 200).hasSize(10);
         assertThat(statuses).filteredOn(s -> s == 429).hasSize(20);
         assertThat(sandbox.requests()).filteredOn(CourierRequest::throttled).hasSize(20);
     }
 
-    // ------------------------------------------------------------------ concurrency and request log
+    // ------------------------------------------------------------------ concurrency and
+    // request log
 
     @Test
     void concurrent_polls_of_both_shapes_all_get_their_own_shipment() throws Exception {
@@ -441,17 +482,17 @@ class CourierSandboxTest {
             sandbox.generic(awb, "STATE_" + awb, "Hub " + awb);
         }
 
-        List<CompletableFuture<HttpResponse<String>>> inFlight = IntStream.range(0, 48)
-                .mapToObj(i -> {
-                    String awb = awbs.get(i / 2 % awbs.size());
-                    return i % 2 == 0
-                            ? http.sendAsync(request("/api/v1/packages/json/?waybill=" + awb, Map.of("Authorization", "Token " + TOKEN)),
+        List<CompletableFuture<HttpResponse<String>>> inFlight = IntStream.range(0, 48).mapToObj(i -> {
+            String awb = awbs.get(i / 2 % awbs.size());
+            return i % 2 == 0
+                    ? http.sendAsync(
+                            request("/api/v1/packages/json/?waybill=" + awb, Map.of("Authorization", "Token " + TOKEN)),
                             HttpResponse.BodyHandlers.ofString())
-                            : http.sendAsync(request("/generic/v2/track/" + awb, Map.of("X-Courier-Key", KEY)),
+                    : http.sendAsync(request("/generic/v2/track/" + awb, Map.of("X-Courier-Key", KEY)),
                             HttpResponse.BodyHandlers.ofString());
-                })
-                .toList();
-        // Meanwhile the test moves every shipment on: each poll sees either the old or the new state, never a mix.
+        }).toList();
+        // Meanwhile the test moves every shipment on: each poll sees either the old or
+        // the new state, never a mix.
         for (String awb : awbs) {
             sandbox.delhivery(awb, DelhiveryStatus.DELIVERED, ANDHERI);
         }
@@ -465,9 +506,10 @@ class CourierSandboxTest {
                 JsonNode shipment = body.at("/ShipmentData/0/Shipment");
                 assertThat(shipment.get("AWB").asText()).isEqualTo(awb);
                 assertThat(shipment.at("/Status/Status").asText()).isIn("Dispatched", "Delivered");
-                assertThat(shipment.at("/Status/Status").asText())
-                        .isEqualTo(shipment.get("Scans").get(shipment.get("Scans").size() - 1).at("/ScanDetail/Scan").asText());
-            } else {
+                assertThat(shipment.at("/Status/Status").asText()).isEqualTo(
+                        shipment.get("Scans").get(shipment.get("Scans").size() - 1).at("/ScanDetail/Scan").asText());
+            }
+            else {
                 assertThat(body.get("awb").asText()).isEqualTo(awb);
                 assertThat(body.at("/tracking/state").asText()).isEqualTo("STATE_" + awb);
             }
@@ -490,9 +532,12 @@ class CourierSandboxTest {
 
         List<CourierRequest> log = sandbox.requests();
         assertThat(log).containsExactly(
-                new CourierRequest(START, Courier.DELHIVERY, "GET", "/api/v1/packages/json/", "waybill=" + AWB, AWB, 503),
-                new CourierRequest(START.plusSeconds(1), Courier.DELHIVERY, "GET", "/api/v1/packages/json/", "waybill=" + AWB, AWB, 200),
-                new CourierRequest(START.plusSeconds(2), Courier.GENERIC, "GET", "/generic/v2/track/" + GENERIC_AWB, null, GENERIC_AWB, 401));
+                new CourierRequest(START, Courier.DELHIVERY, "GET", "/api/v1/packages/json/", "waybill=" + AWB, AWB,
+                        503),
+                new CourierRequest(START.plusSeconds(1), Courier.DELHIVERY, "GET", "/api/v1/packages/json/",
+                        "waybill=" + AWB, AWB, 200),
+                new CourierRequest(START.plusSeconds(2), Courier.GENERIC, "GET", "/generic/v2/track/" + GENERIC_AWB,
+                        null, GENERIC_AWB, 401));
         assertThat(sandbox.requestsFor(AWB)).hasSize(2);
         assertThat(sandbox.requestsFor(GENERIC_AWB)).hasSize(1);
         assertThatThrownBy(() -> log.add(null)).isInstanceOf(UnsupportedOperationException.class);
@@ -517,10 +562,15 @@ class CourierSandboxTest {
 
     @Test
     void builder_requires_credentials_and_a_sandbox_starts_once() throws Exception {
-        assertThatThrownBy(() -> CourierSandbox.builder().genericKey(KEY).build()).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> CourierSandbox.builder().delhiveryToken(" ")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> CourierSandbox.builder().delhiveryToken(TOKEN).genericKey(KEY)
-                .rateLimit(Courier.GENERIC, 0, Duration.ofSeconds(1)).build()).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> CourierSandbox.builder().genericKey(KEY).build())
+            .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> CourierSandbox.builder().delhiveryToken(" "))
+            .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> CourierSandbox.builder()
+            .delhiveryToken(TOKEN)
+            .genericKey(KEY)
+            .rateLimit(Courier.GENERIC, 0, Duration.ofSeconds(1))
+            .build()).isInstanceOf(IllegalArgumentException.class);
 
         start(b -> b);
 
@@ -534,7 +584,8 @@ class CourierSandboxTest {
         sandbox = customizer.apply(CourierSandbox.builder().delhiveryToken(TOKEN).genericKey(KEY).clock(clock)).build();
         try {
             sandbox.start();
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -547,13 +598,15 @@ class CourierSandboxTest {
         return send("/generic/v2/track/" + awb, key == null ? Map.of() : Map.of("X-Courier-Key", key));
     }
 
-    private HttpResponse<String> send(String pathAndQuery, Map<String, String> headers) throws IOException, InterruptedException {
+    private HttpResponse<String> send(String pathAndQuery, Map<String, String> headers)
+            throws IOException, InterruptedException {
         return http.send(request(pathAndQuery, headers), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpRequest request(String pathAndQuery, Map<String, String> headers) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + pathAndQuery))
-                .timeout(Duration.ofSeconds(10)).GET();
+            .timeout(Duration.ofSeconds(10))
+            .GET();
         headers.forEach(builder::header);
         return builder.build();
     }
@@ -567,7 +620,8 @@ class CourierSandboxTest {
     }
 
     private void assertNotJson(HttpResponse<String> response) {
-        assertThatThrownBy(() -> mapper.readTree(response.body())).as(response.body()).isInstanceOf(JsonProcessingException.class);
+        assertThatThrownBy(() -> mapper.readTree(response.body())).as(response.body())
+            .isInstanceOf(JsonProcessingException.class);
     }
 
     private void assertDelhivery401(HttpResponse<String> response, String detail) throws IOException {
@@ -575,4 +629,5 @@ class CourierSandboxTest {
         assertThat(response.headers().firstValue("WWW-Authenticate")).hasValue("Token");
         assertThat(json(response)).isEqualTo(mapper.createObjectNode().put("detail", detail));
     }
+
 }

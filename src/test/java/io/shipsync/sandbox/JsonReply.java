@@ -1,13 +1,14 @@
 package io.shipsync.sandbox;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 /**
- * The answer a {@link JsonApiSandbox} decided on: a status with a JSON body and extra headers, and the injected
- * {@link Fault} that acts on it when it is written ({@code null} for none). A dropped answer has status 0 and no body.
+ * The answer a {@link JsonApiSandbox} decided on: a status with a JSON body and extra
+ * headers, and the injected {@link Fault} that acts on it when it is written
+ * ({@code null} for none). A dropped answer has status 0 and no body.
  */
 record JsonReply(int status, JsonNode body, Map<String, String> headers, Fault fault) {
 

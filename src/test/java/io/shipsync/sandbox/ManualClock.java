@@ -6,7 +6,10 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** Stepped by hand, so arrival times, scan times and rate windows can be checked to the millisecond without waiting. */
+/**
+ * Stepped by hand, so arrival times, scan times and rate windows can be checked to the
+ * millisecond without waiting.
+ */
 public final class ManualClock extends Clock {
 
     private volatile Instant now;
@@ -37,4 +40,5 @@ public final class ManualClock extends Clock {
     public Clock withZone(ZoneId zone) {
         throw new UnsupportedOperationException();
     }
+
 }

@@ -1,17 +1,18 @@
 package io.shipsync.sandbox;
 
-import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
-
 import java.util.List;
 import java.util.UUID;
 
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
 /**
- * Settings of the sandboxes started by the {@code sandbox} profile ({@code shipsync.sandbox.*}): TribeMade, a courier,
- * Tybrite Labs and Cekat.
+ * Settings of the sandboxes started by the {@code sandbox} profile
+ * ({@code shipsync.sandbox.*}): TribeMade, a courier, Tybrite Labs and Cekat.
  *
- * <p>Without {@code seed-orders} the sandbox holds these orders (ids are all zeros up to the last six digits):
- * <pre>
+ * <p>
+ * Without {@code seed-orders} the sandbox holds these orders (ids are all zeros up to the
+ * last six digits): <pre>
  * 00000000-0000-4000-8000-000000100000  started
  * 00000000-0000-4000-8000-000000100001  started
  * 00000000-0000-4000-8000-000000100002  started
@@ -22,31 +23,29 @@ import java.util.UUID;
  * 00000000-0000-4000-8000-000000900000  started     of ANOTHER store (5a4db0c5-0000-4000-8000-000000000002): 403
  * </pre>
  *
- * @param port       port on 127.0.0.1; the main config points {@code shipsync.tribemade.base-url} at it
- * @param apiKey     the key the sandbox store accepts
- * @param storeId    the sandbox store
+ * @param port port on 127.0.0.1; the main config points
+ * {@code shipsync.tribemade.base-url} at it
+ * @param apiKey the key the sandbox store accepts
+ * @param storeId the sandbox store
  * @param seedOrders orders to start with; replaces the defaults above when given
- * @param courierPort    port on 127.0.0.1 of the fake courier (Delhivery's tracking API), which reports
- *                       {@value #DEMO_DELIVERED_AWB}, the AWB examples/shipments.csv dispatches, as delivered
+ * @param courierPort port on 127.0.0.1 of the fake courier (Delhivery's tracking API),
+ * which reports {@value #DEMO_DELIVERED_AWB}, the AWB examples/shipments.csv dispatches,
+ * as delivered
  * @param delhiveryToken the token the fake courier accepts
- * @param tybritePort       port on 127.0.0.1 of the fake Tybrite Labs order API, holding {@link #TYBRITE_DEMO_ORDERS}
- * @param tybriteApiKey     the secret key ({@code tybrite_sk_...}) of the fake's one account
+ * @param tybritePort port on 127.0.0.1 of the fake Tybrite Labs order API, holding
+ * {@link #TYBRITE_DEMO_ORDERS}
+ * @param tybriteApiKey the secret key ({@code tybrite_sk_...}) of the fake's one account
  * @param tybriteHmacSecret the HMAC secret that account signs requests with
- * @param cekatPort         port on 127.0.0.1 of the fake Cekat order API, holding {@link #CEKAT_DEMO_ORDERS}
- * @param cekatApiKey       the API key of the fake's one account
+ * @param cekatPort port on 127.0.0.1 of the fake Cekat order API, holding
+ * {@link #CEKAT_DEMO_ORDERS}
+ * @param cekatApiKey the API key of the fake's one account
  */
 @ConfigurationProperties("shipsync.sandbox")
-public record SandboxProperties(
-        @DefaultValue("8089") int port,
-        @DefaultValue("tb-sand-box-demo") String apiKey,
-        @DefaultValue(SandboxProperties.DEFAULT_STORE_ID) UUID storeId,
-        List<SeedOrder> seedOrders,
-        @DefaultValue("8090") int courierPort,
-        @DefaultValue("dlv-sand-box-demo") String delhiveryToken,
-        @DefaultValue("8091") int tybritePort,
-        @DefaultValue("tybrite_sk_test_sandboxdemo") String tybriteApiKey,
-        @DefaultValue("tybrite-sandbox-hmac-demo") String tybriteHmacSecret,
-        @DefaultValue("8092") int cekatPort,
+public record SandboxProperties(@DefaultValue("8089") int port, @DefaultValue("tb-sand-box-demo") String apiKey,
+        @DefaultValue(SandboxProperties.DEFAULT_STORE_ID) UUID storeId, List<SeedOrder> seedOrders,
+        @DefaultValue("8090") int courierPort, @DefaultValue("dlv-sand-box-demo") String delhiveryToken,
+        @DefaultValue("8091") int tybritePort, @DefaultValue("tybrite_sk_test_sandboxdemo") String tybriteApiKey,
+        @DefaultValue("tybrite-sandbox-hmac-demo") String tybriteHmacSecret, @DefaultValue("8092") int cekatPort,
         @DefaultValue("cekat-sand-box-demo") String cekatApiKey) {
 
     static final String DEMO_DELIVERED_AWB = "DLVY100001";
@@ -71,10 +70,8 @@ public record SandboxProperties(
             new DemoOrder("00000000-0000-4000-8000-000000200003", "pending"));
 
     /** Orders of the Cekat sandbox's account. */
-    static final List<DemoOrder> CEKAT_DEMO_ORDERS = List.of(
-            new DemoOrder("order_demo001", "paid"),
-            new DemoOrder("order_demo002", "processing"),
-            new DemoOrder("order_demo003", "pending"));
+    static final List<DemoOrder> CEKAT_DEMO_ORDERS = List.of(new DemoOrder("order_demo001", "paid"),
+            new DemoOrder("order_demo002", "processing"), new DemoOrder("order_demo003", "pending"));
 
     public SandboxProperties {
         seedOrders = seedOrders == null || seedOrders.isEmpty() ? DEFAULT_SEED_ORDERS : List.copyOf(seedOrders);
@@ -86,7 +83,9 @@ public record SandboxProperties(
     public record SeedOrder(UUID id, String status, String trackingUrl, UUID storeId) {
     }
 
-    /** An order a platform fake starts with: its id on that platform and its status there. */
+    /**
+     * An order a platform fake starts with: its id on that platform and its status there.
+     */
     record DemoOrder(String id, String status) {
 
         @Override
@@ -99,7 +98,8 @@ public record SandboxProperties(
         return new SeedOrder(UUID.fromString(id), status, trackingUrl, null);
     }
 
-    // Records print every component; keep the keys and secrets out of any log that prints these properties.
+    // Records print every component; keep the keys and secrets out of any log that prints
+    // these properties.
     @Override
     public String toString() {
         return "SandboxProperties[port=" + port + ", apiKey=****, storeId=" + storeId + ", seedOrders=" + seedOrders

@@ -8,16 +8,20 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Strict sliding window per API key: any window of length {@code window} holds at most {@code limit} accepted
- * requests. Rejected requests are not remembered, so hammering a 429 does not push the next slot further away.
+ * Strict sliding window per API key: any window of length {@code window} holds at most
+ * {@code limit} accepted requests. Rejected requests are not remembered, so hammering a
+ * 429 does not push the next slot further away.
  *
- * <p>A request at instant {@code t} stays in the window while {@code t + window} is after "now"; at exactly
- * {@code t + window} its slot is free again.
+ * <p>
+ * A request at instant {@code t} stays in the window while {@code t + window} is after
+ * "now"; at exactly {@code t + window} its slot is free again.
  */
 final class SlidingWindowRateLimiter {
 
     private final int limit;
+
     private final Duration window;
+
     private final Map<String, Deque<Instant>> acceptedByKey = new HashMap<>();
 
     SlidingWindowRateLimiter(int limit, Duration window) {
@@ -40,7 +44,8 @@ final class SlidingWindowRateLimiter {
         if (allowed) {
             accepted.addLast(now);
         }
-        // The instant the next slot frees; with an empty window that would be "now + window".
+        // The instant the next slot frees; with an empty window that would be "now +
+        // window".
         Instant slotFrees = accepted.isEmpty() ? now.plus(window) : accepted.peekFirst().plus(window);
         long retryAfter = allowed ? 0 : Math.max(1, ceilSeconds(Duration.between(now, slotFrees)));
         return new Decision(allowed, limit, limit - accepted.size(), ceilEpochSecond(slotFrees), retryAfter);
@@ -55,17 +60,18 @@ final class SlidingWindowRateLimiter {
     }
 
     /**
-     * @param remaining         slots left after this request
-     * @param resetEpochSecond  unix seconds, rounded up, when the oldest counted request leaves the window
-     * @param retryAfterSeconds whole seconds, rounded up, until a slot frees; 0 when allowed
+     * @param remaining slots left after this request
+     * @param resetEpochSecond unix seconds, rounded up, when the oldest counted request
+     * leaves the window
+     * @param retryAfterSeconds whole seconds, rounded up, until a slot frees; 0 when
+     * allowed
      */
     record Decision(boolean allowed, int limit, int remaining, long resetEpochSecond, long retryAfterSeconds) {
 
         Map<String, String> headers() {
-            return Map.of(
-                    "X-RateLimit-Limit", Integer.toString(limit),
-                    "X-RateLimit-Remaining", Integer.toString(remaining),
-                    "X-RateLimit-Reset", Long.toString(resetEpochSecond));
+            return Map.of("X-RateLimit-Limit", Integer.toString(limit), "X-RateLimit-Remaining",
+                    Integer.toString(remaining), "X-RateLimit-Reset", Long.toString(resetEpochSecond));
         }
     }
+
 }

@@ -1,9 +1,5 @@
 package io.shipsync.sandbox;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.Headers;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,44 +14,68 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.Headers;
+
 /**
- * In-process fake of the TribeMade order API: {@code GET /api/orders/{id}} and {@code PUT /api/orders/{id}/status},
- * as written in the TribeMade reference (paths, {@code X-API-Key}, bodies, error strings, status codes, rate limits
- * and rate-limit headers). Listens on 127.0.0.1 only. Plain Java so tests can start one per test on a random port.
+ * In-process fake of the TribeMade order API: {@code GET /api/orders/{id}} and {@code PUT
+ * /api/orders/{id}/status}, as written in the TribeMade reference (paths,
+ * {@code X-API-Key}, bodies, error strings, status codes, rate limits and rate-limit
+ * headers). Listens on 127.0.0.1 only. Plain Java so tests can start one per test on a
+ * random port.
  *
- * <p>Every API request goes through these steps, and the first one that answers wins:
+ * <p>
+ * Every API request goes through these steps, and the first one that answers wins:
  * <ol>
- *   <li>routing: unknown path → 404 {@code "Not found"}, wrong method on a known path → 405;</li>
- *   <li>an injected {@link Fault.Kind#DROP_BEFORE_APPLY};</li>
- *   <li>authentication → 401 (does not use rate budget);</li>
- *   <li>rate limit, separate budgets for reads and updates → 429 (a 429 does not use budget either);</li>
- *   <li>an injected {@link Fault.Kind#SERVER_ERROR} → 500;</li>
- *   <li>order lookup → 404 / 403, then body validation → 400, then the read or the update;</li>
- *   <li>an injected {@link Fault.Kind#DROP_AFTER_APPLY} or {@link Fault.Kind#DELAY} acts on the finished answer.</li>
+ * <li>routing: unknown path → 404 {@code "Not found"}, wrong method on a known path →
+ * 405;</li>
+ * <li>an injected {@link Fault.Kind#DROP_BEFORE_APPLY};</li>
+ * <li>authentication → 401 (does not use rate budget);</li>
+ * <li>rate limit, separate budgets for reads and updates → 429 (a 429 does not use budget
+ * either);</li>
+ * <li>an injected {@link Fault.Kind#SERVER_ERROR} → 500;</li>
+ * <li>order lookup → 404 / 403, then body validation → 400, then the read or the
+ * update;</li>
+ * <li>an injected {@link Fault.Kind#DROP_AFTER_APPLY} or {@link Fault.Kind#DELAY} acts on
+ * the finished answer.</li>
  * </ol>
- * Every answer from step 4 on carries {@code X-RateLimit-Limit/Remaining/Reset} of the budget it used, unless the
- * sandbox is built {@link Builder#withoutRateLimitHeaders() without them}.
+ * Every answer from step 4 on carries {@code X-RateLimit-Limit/Remaining/Reset} of the
+ * budget it used, unless the sandbox is built {@link Builder#withoutRateLimitHeaders()
+ * without them}.
  *
- * <p>The request log, fault injection and the writing of answers (also how a connection is dropped) are
- * {@link JsonApiSandbox}'s, shared with the other platform fakes.
+ * <p>
+ * The request log, fault injection and the writing of answers (also how a connection is
+ * dropped) are {@link JsonApiSandbox}'s, shared with the other platform fakes.
  */
 public final class TribeMadeSandbox extends JsonApiSandbox<TribeMadeSandbox> {
 
     private static final Pattern ORDER_PATH = Pattern.compile("/api/orders/([^/]+)");
-    private static final Pattern STATUS_PATH = Pattern.compile("/api/orders/([^/]+)/status");
-    // UUID.fromString alone also accepts short forms such as "1-1-1-1-1", which the real API would not find.
-    private static final Pattern CANONICAL_UUID =
-            Pattern.compile("\\p{XDigit}{8}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{12}");
 
-    private static final Set<String> ALL_STATUSES = Set.of("started", "processing", "dispatched", "delivered", "cancelled");
+    private static final Pattern STATUS_PATH = Pattern.compile("/api/orders/([^/]+)/status");
+
+    // UUID.fromString alone also accepts short forms such as "1-1-1-1-1", which the real
+    // API would not find.
+    private static final Pattern CANONICAL_UUID = Pattern
+        .compile("\\p{XDigit}{8}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{12}");
+
+    private static final Set<String> ALL_STATUSES = Set.of("started", "processing", "dispatched", "delivered",
+            "cancelled");
+
     private static final Set<String> SETTABLE_STATUSES = Set.of("processing", "dispatched", "cancelled", "delivered");
+
     private static final Set<String> FINAL_STATUSES = Set.of("delivered", "cancelled");
 
     private final SlidingWindowRateLimiter updateLimiter;
+
     private final SlidingWindowRateLimiter readLimiter;
+
     private final boolean rateLimitHeaders;
+
     private final Map<String, UUID> storeByApiKey = new HashMap<>();
+
     private final Set<String> revokedApiKeys = new HashSet<>();
+
     private final Map<UUID, StoredOrder> orders = new HashMap<>();
 
     private TribeMadeSandbox(Builder builder) {
@@ -82,7 +102,10 @@ public final class TribeMadeSandbox extends JsonApiSandbox<TribeMadeSandbox> {
         }
     }
 
-    /** Later requests with this key get 401 "Invalid API key", as for a key regenerated in the dashboard. */
+    /**
+     * Later requests with this key get 401 "Invalid API key", as for a key regenerated in
+     * the dashboard.
+     */
     public void revokeApiKey(String apiKey) {
         synchronized (lock) {
             requireKnownKey(apiKey);
@@ -97,7 +120,10 @@ public final class TribeMadeSandbox extends JsonApiSandbox<TribeMadeSandbox> {
         }
     }
 
-    /** Adds an order; its store needs no API key, which is how "an order of another store" is made. */
+    /**
+     * Adds an order; its store needs no API key, which is how "an order of another store"
+     * is made.
+     */
     public void addOrder(UUID storeId, UUID orderId, String status) {
         addOrder(storeId, orderId, status, null);
     }
@@ -122,7 +148,10 @@ public final class TribeMadeSandbox extends JsonApiSandbox<TribeMadeSandbox> {
         }
     }
 
-    /** Statuses set by successful PUTs, oldest first: one entry per email the customer would have received. */
+    /**
+     * Statuses set by successful PUTs, oldest first: one entry per email the customer
+     * would have received.
+     */
     public List<String> statusHistory(UUID orderId) {
         synchronized (lock) {
             return List.copyOf(requireOrder(orderId).statusHistory);
@@ -172,8 +201,8 @@ public final class TribeMadeSandbox extends JsonApiSandbox<TribeMadeSandbox> {
         SlidingWindowRateLimiter.Decision budget = (isUpdate ? updateLimiter : readLimiter).tryAcquire(apiKey, now);
         if (!budget.allowed()) {
             ObjectNode tooMany = JSON.createObjectNode()
-                    .put("error", "Rate limit exceeded")
-                    .put("retry_after", budget.retryAfterSeconds());
+                .put("error", "Rate limit exceeded")
+                .put("retry_after", budget.retryAfterSeconds());
             return JsonReply.of(429, tooMany).withHeaders(headersOf(budget));
         }
 
@@ -181,7 +210,8 @@ public final class TribeMadeSandbox extends JsonApiSandbox<TribeMadeSandbox> {
         JsonReply reply;
         if (fault != null && fault.kind() == Fault.Kind.SERVER_ERROR) {
             reply = error(500, fault.error());
-        } else {
+        }
+        else {
             reply = isUpdate ? updateStatus(storeId, orderId, body) : readOrder(storeId, orderId);
         }
         return reply.withHeaders(headersOf(budget)).withFault(fault);
@@ -224,9 +254,12 @@ public final class TribeMadeSandbox extends JsonApiSandbox<TribeMadeSandbox> {
         if (FINAL_STATUSES.contains(order.status)) {
             return error(400, "Cannot update order status. Order is already " + order.status + ".");
         }
-        // Only final statuses are enforced. The docs advise against skipping steps or going backwards
-        // (started → delivered, dispatched → processing) but do not say the API rejects it, so the sandbox accepts
-        // it; a client that relies on the platform to stop such moves finds out here, not in production.
+        // Only final statuses are enforced. The docs advise against skipping steps or
+        // going backwards
+        // (started → delivered, dispatched → processing) but do not say the API rejects
+        // it, so the sandbox accepts
+        // it; a client that relies on the platform to stop such moves finds out here, not
+        // in production.
         order.status = status.textValue();
         if (trackingUrl != null && trackingUrl.isTextual() && !trackingUrl.textValue().isBlank()) {
             order.trackingUrl = trackingUrl.textValue();
@@ -274,11 +307,17 @@ public final class TribeMadeSandbox extends JsonApiSandbox<TribeMadeSandbox> {
     }
 
     private static final class StoredOrder {
+
         final UUID id;
+
         final UUID storeId;
+
         final Instant createdAt;
+
         String status;
+
         String trackingUrl;
+
         final List<String> statusHistory = new ArrayList<>();
 
         StoredOrder(UUID id, UUID storeId, Instant createdAt, String status, String trackingUrl) {
@@ -292,15 +331,23 @@ public final class TribeMadeSandbox extends JsonApiSandbox<TribeMadeSandbox> {
         SandboxOrder snapshot() {
             return new SandboxOrder(id, storeId, status, trackingUrl);
         }
+
     }
 
     public static final class Builder {
+
         private int port = 0;
+
         private int updateLimit = 20;
+
         private Duration updateWindow = Duration.ofSeconds(60);
+
         private int readLimit = 50;
+
         private Duration readWindow = Duration.ofSeconds(60);
+
         private Clock clock = Clock.systemUTC();
+
         private boolean rateLimitHeaders = true;
 
         private Builder() {
@@ -326,13 +373,19 @@ public final class TribeMadeSandbox extends JsonApiSandbox<TribeMadeSandbox> {
             return this;
         }
 
-        /** Time source for arrival times, rate limiting and created_at; lets tests step time instead of waiting. */
+        /**
+         * Time source for arrival times, rate limiting and created_at; lets tests step
+         * time instead of waiting.
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
-        /** Without X-RateLimit-* headers: a platform that only says 429 once its limit is passed. */
+        /**
+         * Without X-RateLimit-* headers: a platform that only says 429 once its limit is
+         * passed.
+         */
         public Builder withoutRateLimitHeaders() {
             this.rateLimitHeaders = false;
             return this;
@@ -341,5 +394,7 @@ public final class TribeMadeSandbox extends JsonApiSandbox<TribeMadeSandbox> {
         public TribeMadeSandbox build() {
             return new TribeMadeSandbox(this);
         }
+
     }
+
 }

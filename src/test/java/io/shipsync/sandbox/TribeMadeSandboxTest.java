@@ -1,10 +1,5 @@
 package io.shipsync.sandbox;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -22,6 +17,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
@@ -30,18 +30,29 @@ import static org.awaitility.Awaitility.await;
 class TribeMadeSandboxTest {
 
     private static final String KEY = "tb-test-key-0001";
+
     private static final String OTHER_KEY = "tb-test-key-0002";
+
     private static final UUID STORE = UUID.fromString("5a4db0c5-0000-4000-8000-00000000000a");
+
     private static final UUID OTHER_STORE = UUID.fromString("5a4db0c5-0000-4000-8000-00000000000b");
+
     private static final UUID STARTED = UUID.fromString("00000000-0000-4000-8000-000000000001");
+
     private static final UUID DISPATCHED = UUID.fromString("00000000-0000-4000-8000-000000000002");
+
     private static final UUID DELIVERED = UUID.fromString("00000000-0000-4000-8000-000000000003");
+
     private static final UUID CANCELLED = UUID.fromString("00000000-0000-4000-8000-000000000004");
+
     private static final UUID FOREIGN = UUID.fromString("00000000-0000-4000-8000-000000000005");
+
     private static final UUID UNKNOWN = UUID.fromString("00000000-0000-4000-8000-0000000000ff");
 
     private final ObjectMapper mapper = new ObjectMapper();
+
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
     private TribeMadeSandbox sandbox;
 
     @AfterEach
@@ -72,10 +83,11 @@ class TribeMadeSandboxTest {
         for (String field : List.of("name", "email", "number", "pincode")) {
             assertThat(order.get("customer").get(field).isTextual()).as(field).isTrue();
         }
-        assertThat(order.at("/customer/full_address").fieldNames())
-                .toIterable().containsExactly("line1", "line2", "city", "state", "country");
-        assertThat(order.get("order_details").fieldNames()).toIterable().containsExactly(
-                "variation", "size", "color", "quantity", "amount", "special_instructions", "custom_questions");
+        assertThat(order.at("/customer/full_address").fieldNames()).toIterable()
+            .containsExactly("line1", "line2", "city", "state", "country");
+        assertThat(order.get("order_details").fieldNames()).toIterable()
+            .containsExactly("variation", "size", "color", "quantity", "amount", "special_instructions",
+                    "custom_questions");
         assertThat(order.at("/order_details/quantity").isInt()).isTrue();
         assertThat(order.at("/order_details/amount").isNumber()).isTrue();
         assertThat(order.at("/order_details/custom_questions").isArray()).isTrue();
@@ -164,9 +176,10 @@ class TribeMadeSandboxTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(json(response)).isEqualTo(json("{\"message\": \"Order status updated successfully\"}"));
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
-        assertThat(sandbox.order(STARTED)).isEqualTo(
-                new SandboxOrder(STARTED, STORE, "dispatched", "https://bluedart.com/tracking/AWB1"));
-        assertThat(json(get(STARTED, KEY)).get("tracking_url").asText()).isEqualTo("https://bluedart.com/tracking/AWB1");
+        assertThat(sandbox.order(STARTED))
+            .isEqualTo(new SandboxOrder(STARTED, STORE, "dispatched", "https://bluedart.com/tracking/AWB1"));
+        assertThat(json(get(STARTED, KEY)).get("tracking_url").asText())
+            .isEqualTo("https://bluedart.com/tracking/AWB1");
     }
 
     @Test
@@ -187,7 +200,8 @@ class TribeMadeSandboxTest {
         put(STARTED, KEY, "{\"status\": \"bogus\"}");
         put(STARTED, KEY, "{\"status\": \"dispatched\"}");
 
-        // The repeated update is accepted and mails the customer again: what a blind retry costs.
+        // The repeated update is accepted and mails the customer again: what a blind
+        // retry costs.
         assertThat(sandbox.statusHistory(STARTED)).containsExactly("processing", "processing", "dispatched");
     }
 
@@ -206,7 +220,8 @@ class TribeMadeSandboxTest {
     void rejects_update_without_status() throws Exception {
         start(b -> b);
 
-        assertError(put(STARTED, KEY, "{\"tracking_url\": \"https://delhivery.com/track/X\"}"), 400, "Status is required");
+        assertError(put(STARTED, KEY, "{\"tracking_url\": \"https://delhivery.com/track/X\"}"), 400,
+                "Status is required");
         assertError(put(STARTED, KEY, "{\"status\": null}"), 400, "Status is required");
         assertError(put(STARTED, KEY, "{\"status\": \"\"}"), 400, "Status is required");
         assertError(put(STARTED, KEY, ""), 400, "Status is required");
@@ -219,7 +234,8 @@ class TribeMadeSandboxTest {
 
         for (String body : List.of("{\"status\": \"started\"}", "{\"status\": \"shipped\"}",
                 "{\"status\": \"Processing\"}", "{\"status\": 3}")) {
-            assertError(put(STARTED, KEY, body), 400, "Status must be one of: processing, dispatched, cancelled, delivered");
+            assertError(put(STARTED, KEY, body), 400,
+                    "Status must be one of: processing, dispatched, cancelled, delivered");
         }
         assertThat(sandbox.order(STARTED).status()).isEqualTo("started");
     }
@@ -228,7 +244,8 @@ class TribeMadeSandboxTest {
     void rejects_malformed_json() throws Exception {
         start(b -> b);
 
-        for (String body : List.of("{\"status\": ", "not json", "[\"processing\"]", "{\"status\": \"processing\"} trailing")) {
+        for (String body : List.of("{\"status\": ", "not json", "[\"processing\"]",
+                "{\"status\": \"processing\"} trailing")) {
             HttpResponse<String> response = put(STARTED, KEY, body);
             assertThat(response.statusCode()).as(body).isEqualTo(400);
             assertThat(json(response).get("error").asText()).as(body).isNotBlank();
@@ -268,7 +285,8 @@ class TribeMadeSandboxTest {
 
     @Test
     void rejects_the_sixth_update_in_the_window_and_accepts_again_once_a_slot_frees() throws Exception {
-        // 2 s rather than 1 s: five real round trips must fit into the window even on a slow build machine.
+        // 2 s rather than 1 s: five real round trips must fit into the window even on a
+        // slow build machine.
         start(b -> b.updateLimit(5, Duration.ofSeconds(2)));
         for (int i = 0; i < 5; i++) {
             assertThat(put(STARTED, KEY, "{\"status\": \"processing\"}").statusCode()).isEqualTo(200);
@@ -286,10 +304,11 @@ class TribeMadeSandboxTest {
         assertThat(sixth.headers().firstValue("X-RateLimit-Limit")).hasValue("5");
         assertThat(sixth.headers().firstValue("X-RateLimit-Remaining")).hasValue("0");
         assertThat(sixth.headers().firstValue("X-RateLimit-Reset"))
-                .hasValue(Long.toString(ceilEpochSecond(firstArrival.plusSeconds(2))));
+            .hasValue(Long.toString(ceilEpochSecond(firstArrival.plusSeconds(2))));
 
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
-                .until(() -> put(STARTED, KEY, "{\"status\": \"processing\"}").statusCode() == 200);
+        await().atMost(Duration.ofSeconds(5))
+            .pollInterval(Duration.ofMillis(100))
+            .until(() -> put(STARTED, KEY, "{\"status\": \"processing\"}").statusCode() == 200);
         assertThat(sandbox.statusHistory(STARTED)).hasSize(6);
     }
 
@@ -310,13 +329,17 @@ class TribeMadeSandboxTest {
         for (int i = 0; i < 3; i++) {
             HttpResponse<String> limited = put(STARTED, KEY, "{\"status\": \"processing\"}");
             assertThat(limited.statusCode()).isEqualTo(429);
-            assertThat(json(limited).get("retry_after").asLong()).isEqualTo(1); // 0.5 s, rounded up
+            assertThat(json(limited).get("retry_after").asLong()).isEqualTo(1); // 0.5 s,
+                                                                                // rounded
+                                                                                // up
             assertRateHeaders(limited, 3, 0, t0 + 11);
         }
 
-        clock.advance(Duration.ofMillis(500)); // exactly 10 s after the first: its slot is free, the 429s took none
+        clock.advance(Duration.ofMillis(500)); // exactly 10 s after the first: its slot
+                                               // is free, the 429s took none
         HttpResponse<String> fourth = put(STARTED, KEY, "{\"status\": \"processing\"}");
-        assertRateHeaders(fourth, 3, 0, t0 + 15); // the second, at 10:30:04.250, leaves next
+        assertRateHeaders(fourth, 3, 0, t0 + 15); // the second, at 10:30:04.250, leaves
+                                                  // next
         HttpResponse<String> fifth = put(STARTED, KEY, "{\"status\": \"processing\"}");
         assertThat(fifth.statusCode()).isEqualTo(429);
         assertThat(json(fifth).get("retry_after").asLong()).isEqualTo(4);
@@ -385,9 +408,10 @@ class TribeMadeSandboxTest {
         start(b -> b.updateLimit(20, Duration.ofMinutes(1)));
 
         List<CompletableFuture<HttpResponse<String>>> inFlight = IntStream.range(0, 40)
-                .mapToObj(i -> http.sendAsync(request("PUT", "/api/orders/" + STARTED + "/status", KEY,
-                        "{\"status\": \"processing\"}"), HttpResponse.BodyHandlers.ofString()))
-                .toList();
+            .mapToObj(i -> http.sendAsync(
+                    request("PUT", "/api/orders/" + STARTED + "/status", KEY, "{\"status\": \"processing\"}"),
+                    HttpResponse.BodyHandlers.ofString()))
+            .toList();
         List<Integer> statuses = inFlight.stream().map(f -> f.join().statusCode()).toList();
 
         assertThat(statuses).filteredOn(s -> s == 200).hasSize(20);
@@ -443,18 +467,20 @@ class TribeMadeSandboxTest {
 
         assertThatThrownBy(() -> put(STARTED, KEY,
                 "{\"status\": \"dispatched\", \"tracking_url\": \"https://delhivery.com/track/AWB9\"}"))
-                .isInstanceOf(IOException.class);
+            .isInstanceOf(IOException.class);
 
-        assertThat(sandbox.order(STARTED)).isEqualTo(
-                new SandboxOrder(STARTED, STORE, "dispatched", "https://delhivery.com/track/AWB9"));
+        assertThat(sandbox.order(STARTED))
+            .isEqualTo(new SandboxOrder(STARTED, STORE, "dispatched", "https://delhivery.com/track/AWB9"));
         assertThat(sandbox.statusHistory(STARTED)).containsExactly("dispatched");
-        assertThat(sandbox.requests()).singleElement().satisfies(r -> assertThat(r.status()).isEqualTo(RecordedRequest.NO_RESPONSE));
+        assertThat(sandbox.requests()).singleElement()
+            .satisfies(r -> assertThat(r.status()).isEqualTo(RecordedRequest.NO_RESPONSE));
     }
 
     @Test
     void dropped_get_is_retried_once_by_the_jdk_http_client() throws Exception {
         start(b -> b);
-        // java.net.http retries a GET by itself when the connection closes before any response byte,
+        // java.net.http retries a GET by itself when the connection closes before any
+        // response byte,
         // so one dropped GET would go unnoticed; two make the failure reach the caller.
         sandbox.injectFault("GET", Fault.dropBeforeApply(), 2);
 
@@ -470,8 +496,10 @@ class TribeMadeSandboxTest {
 
         try (Socket socket = new Socket("127.0.0.1", sandbox.port())) {
             socket.setSoTimeout(5_000);
-            socket.getOutputStream().write(("GET /api/orders/" + STARTED + " HTTP/1.1\r\nHost: sandbox\r\n"
-                    + "X-API-Key: " + KEY + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                .write(("GET /api/orders/" + STARTED + " HTTP/1.1\r\nHost: sandbox\r\n" + "X-API-Key: " + KEY
+                        + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             InputStream in = socket.getInputStream();
 
             assertThat(in.read()).as("end of stream before any byte").isEqualTo(-1);
@@ -496,10 +524,13 @@ class TribeMadeSandboxTest {
         start(b -> b);
         sandbox.injectFault("PUT", Fault.delay(Duration.ofSeconds(5)), 1);
 
-        HttpRequest impatient = HttpRequest.newBuilder(request("PUT", "/api/orders/" + STARTED + "/status", KEY,
-                "{\"status\": \"processing\"}"), (name, value) -> true).timeout(Duration.ofMillis(300)).build();
+        HttpRequest impatient = HttpRequest
+            .newBuilder(request("PUT", "/api/orders/" + STARTED + "/status", KEY, "{\"status\": \"processing\"}"),
+                    (name, value) -> true)
+            .timeout(Duration.ofMillis(300))
+            .build();
         assertThatThrownBy(() -> http.send(impatient, HttpResponse.BodyHandlers.ofString()))
-                .isInstanceOf(HttpTimeoutException.class);
+            .isInstanceOf(HttpTimeoutException.class);
 
         assertThat(sandbox.order(STARTED).status()).isEqualTo("processing");
     }
@@ -516,14 +547,15 @@ class TribeMadeSandboxTest {
         send("GET", "/api/orders/" + UNKNOWN + "?verbose=1", KEY, null);
 
         List<RecordedRequest> log = sandbox.requests();
-        assertThat(log).extracting(RecordedRequest::method, RecordedRequest::path, RecordedRequest::apiKeyPresent, RecordedRequest::status)
-                .containsExactly(
-                        tuple("GET", "/api/orders/" + STARTED, true, 200),
-                        tuple("PUT", "/api/orders/" + STARTED + "/status", false, 401),
-                        tuple("GET", "/api/orders/" + UNKNOWN, true, 404));
+        assertThat(log)
+            .extracting(RecordedRequest::method, RecordedRequest::path, RecordedRequest::apiKeyPresent,
+                    RecordedRequest::status)
+            .containsExactly(tuple("GET", "/api/orders/" + STARTED, true, 200),
+                    tuple("PUT", "/api/orders/" + STARTED + "/status", false, 401),
+                    tuple("GET", "/api/orders/" + UNKNOWN, true, 404));
         assertThat(log).extracting(RecordedRequest::arrivedAt)
-                .isSorted()
-                .allSatisfy(t -> assertThat(t).isBetween(before.minusMillis(1), Instant.now()));
+            .isSorted()
+            .allSatisfy(t -> assertThat(t).isBetween(before.minusMillis(1), Instant.now()));
         assertThatThrownBy(() -> log.add(null)).isInstanceOf(UnsupportedOperationException.class);
     }
 
@@ -539,7 +571,8 @@ class TribeMadeSandboxTest {
         sandbox.addOrder(OTHER_STORE, FOREIGN, "started");
         try {
             sandbox.start();
-        } catch (IOException e) {
+        }
+        catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -548,7 +581,8 @@ class TribeMadeSandboxTest {
         return send("GET", "/api/orders/" + orderId, apiKey, null);
     }
 
-    private HttpResponse<String> put(UUID orderId, String apiKey, String body) throws IOException, InterruptedException {
+    private HttpResponse<String> put(UUID orderId, String apiKey, String body)
+            throws IOException, InterruptedException {
         return send("PUT", "/api/orders/" + orderId + "/status", apiKey, body);
     }
 
@@ -559,8 +593,9 @@ class TribeMadeSandboxTest {
 
     private HttpRequest request(String method, String path, String apiKey, String body) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + path))
-                .timeout(Duration.ofSeconds(10))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+            .timeout(Duration.ofSeconds(10))
+            .method(method,
+                    body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             builder.header("Content-Type", "application/json");
         }
@@ -584,14 +619,18 @@ class TribeMadeSandboxTest {
         assertThat(json(response)).isEqualTo(mapper.createObjectNode().put("error", message));
     }
 
-    /** {@code reset} null: only check that it is a plausible epoch second within the next few minutes. */
+    /**
+     * {@code reset} null: only check that it is a plausible epoch second within the next
+     * few minutes.
+     */
     private static void assertRateHeaders(HttpResponse<String> response, int limit, int remaining, Long reset) {
         assertThat(response.headers().firstValue("X-RateLimit-Limit")).hasValue(Integer.toString(limit));
         assertThat(response.headers().firstValue("X-RateLimit-Remaining")).hasValue(Integer.toString(remaining));
         long actualReset = Long.parseLong(response.headers().firstValue("X-RateLimit-Reset").orElseThrow());
         if (reset != null) {
             assertThat(actualReset).isEqualTo(reset);
-        } else {
+        }
+        else {
             long now = Instant.now().getEpochSecond();
             assertThat(actualReset).isBetween(now, now + 120);
         }
@@ -600,4 +639,5 @@ class TribeMadeSandboxTest {
     private static long ceilEpochSecond(Instant instant) {
         return instant.getEpochSecond() + (instant.getNano() > 0 ? 1 : 0);
     }
+
 }

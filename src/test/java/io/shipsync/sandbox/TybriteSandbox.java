@@ -1,11 +1,5 @@
 package io.shipsync.sandbox;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.Headers;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -28,44 +22,60 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.Headers;
 
 /**
- * In-process fake of the Tybrite Labs order update, {@code PATCH /v1/orders/{id}}, as written in the Tybrite
- * reference (Bearer secret keys, read-only publishable keys, {@code X-Timestamp} within 5 minutes,
- * {@code X-Signature} = base64(HMAC-SHA256(timestamp + "." + body)), required {@code Idempotency-Key}, the body
- * fields and the order answer). Where the reference is silent the fake decides, see below. Listens on 127.0.0.1 only.
+ * In-process fake of the Tybrite Labs order update, {@code PATCH /v1/orders/{id}}, as
+ * written in the Tybrite reference (Bearer secret keys, read-only publishable keys,
+ * {@code X-Timestamp} within 5 minutes, {@code X-Signature} =
+ * base64(HMAC-SHA256(timestamp + "." + body)), required {@code Idempotency-Key}, the body
+ * fields and the order answer). Where the reference is silent the fake decides, see
+ * below. Listens on 127.0.0.1 only.
  *
- * <p>Every API request goes through these steps, and the first one that answers wins:
+ * <p>
+ * Every API request goes through these steps, and the first one that answers wins:
  * <ol>
- *   <li>routing: unknown path → 404 {@code not_found}, another method on the order path → 405
- *       {@code method_not_allowed};</li>
- *   <li>an injected {@link Fault.Kind#DROP_BEFORE_APPLY};</li>
- *   <li>authentication: no or unknown key → 401 {@code unauthorized}, a publishable key → 403 {@code forbidden};
- *       then the signature: {@code X-Timestamp} missing, not unix seconds or more than 300 s from the fake's clock →
- *       401 {@code invalid_timestamp}, {@code X-Signature} missing or wrong → 401 {@code invalid_signature}. None of
- *       these uses rate budget;</li>
- *   <li>rate limit per secret key (the reference publishes none; default 10 per 60 s) → 429 {@code rate_limited} with
- *       {@code Retry-After}; a 429 uses no budget;</li>
- *   <li>an injected {@link Fault.Kind#SERVER_ERROR} → 500 {@code internal_error}; it is not remembered under the
- *       idempotency key, so a retry with the same key is processed;</li>
- *   <li>{@code Idempotency-Key} missing → 400 {@code missing_idempotency_key};</li>
- *   <li>a key the account used before: same method, path and body bytes → the first answer again (status and body)
- *       with {@code Idempotent-Replayed: true}, applying nothing; other request → 422 {@code idempotency_key_reused}.
- *       Replays are checked <em>after</em> the rate limit, so a replay uses budget like any request that reaches the
- *       API, and a client retrying a lost answer too fast gets a 429 rather than a free pass;</li>
- *   <li>order lookup (unknown or another account's → 404 {@code not_found}), body validation → 400
- *       {@code invalid_request}, a delivered or cancelled order asked to change {@code order_status} → 409
- *       {@code invalid_transition}; then the update → 200 with the order. Whatever this step answers is remembered
- *       under the idempotency key, errors included;</li>
- *   <li>an injected {@link Fault.Kind#DROP_AFTER_APPLY} or {@link Fault.Kind#DELAY} acts on the finished answer.</li>
+ * <li>routing: unknown path → 404 {@code not_found}, another method on the order path →
+ * 405 {@code method_not_allowed};</li>
+ * <li>an injected {@link Fault.Kind#DROP_BEFORE_APPLY};</li>
+ * <li>authentication: no or unknown key → 401 {@code unauthorized}, a publishable key →
+ * 403 {@code forbidden}; then the signature: {@code X-Timestamp} missing, not unix
+ * seconds or more than 300 s from the fake's clock → 401 {@code invalid_timestamp},
+ * {@code X-Signature} missing or wrong → 401 {@code invalid_signature}. None of these
+ * uses rate budget;</li>
+ * <li>rate limit per secret key (the reference publishes none; default 10 per 60 s) → 429
+ * {@code rate_limited} with {@code Retry-After}; a 429 uses no budget;</li>
+ * <li>an injected {@link Fault.Kind#SERVER_ERROR} → 500 {@code internal_error}; it is not
+ * remembered under the idempotency key, so a retry with the same key is processed;</li>
+ * <li>{@code Idempotency-Key} missing → 400 {@code missing_idempotency_key};</li>
+ * <li>a key the account used before: same method, path and body bytes → the first answer
+ * again (status and body) with {@code Idempotent-Replayed: true}, applying nothing; other
+ * request → 422 {@code idempotency_key_reused}. Replays are checked <em>after</em> the
+ * rate limit, so a replay uses budget like any request that reaches the API, and a client
+ * retrying a lost answer too fast gets a 429 rather than a free pass;</li>
+ * <li>order lookup (unknown or another account's → 404 {@code not_found}), body
+ * validation → 400 {@code invalid_request}, a delivered or cancelled order asked to
+ * change {@code order_status} → 409 {@code invalid_transition}; then the update → 200
+ * with the order. Whatever this step answers is remembered under the idempotency key,
+ * errors included;</li>
+ * <li>an injected {@link Fault.Kind#DROP_AFTER_APPLY} or {@link Fault.Kind#DELAY} acts on
+ * the finished answer.</li>
  * </ol>
- * Errors are {@code {"error": {"code": "...", "message": "..."}}} (the reference does not show its error shape).
- * Every answer from step 4 on carries {@code X-RateLimit-Limit/Remaining/Reset}, unless the sandbox is built
- * {@link Builder#withoutRateLimitHeaders() without them}. Idempotency keys are remembered per account for the life of
- * the sandbox.
+ * Errors are {@code {"error": {"code": "...", "message": "..."}}} (the reference does not
+ * show its error shape). Every answer from step 4 on carries
+ * {@code X-RateLimit-Limit/Remaining/Reset}, unless the sandbox is built
+ * {@link Builder#withoutRateLimitHeaders() without them}. Idempotency keys are remembered
+ * per account for the life of the sandbox.
  *
- * <p>Customer notifications: each applied change of {@code order_status} to a different value counts one
- * notification for the order ({@link #notifications(UUID)}); setting the current value again notifies nobody.
+ * <p>
+ * Customer notifications: each applied change of {@code order_status} to a different
+ * value counts one notification for the order ({@link #notifications(UUID)}); setting the
+ * current value again notifies nobody.
  */
 public final class TybriteSandbox extends JsonApiSandbox<TybriteSandbox> {
 
@@ -74,22 +84,35 @@ public final class TybriteSandbox extends JsonApiSandbox<TybriteSandbox> {
     static final Duration TIMESTAMP_TOLERANCE = Duration.ofSeconds(300);
 
     private static final Pattern ORDER_PATH = Pattern.compile("/v1/orders/([^/]+)");
-    private static final Pattern CANONICAL_UUID =
-            Pattern.compile("\\p{XDigit}{8}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{12}");
+
+    private static final Pattern CANONICAL_UUID = Pattern
+        .compile("\\p{XDigit}{8}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{12}");
+
     private static final Pattern UNIX_SECONDS = Pattern.compile("-?\\d{1,18}");
 
-    private static final List<String> ORDER_STATUSES = List.of("pending", "processing", "shipped", "delivered", "cancelled");
+    private static final List<String> ORDER_STATUSES = List.of("pending", "processing", "shipped", "delivered",
+            "cancelled");
+
     private static final List<String> PAYMENT_STATUSES = List.of("pending", "paid", "failed", "refunded");
+
     private static final Set<String> FINAL_STATUSES = Set.of("delivered", "cancelled");
+
     private static final List<String> TEXT_FIELDS = List.of("tracking_number", "notes");
+
     private static final List<String> DATE_TIME_FIELDS = List.of("shipped_at", "delivered_at", "estimated_delivery");
 
     private final SlidingWindowRateLimiter updateLimiter;
+
     private final boolean rateLimitHeaders;
+
     private final Map<String, Account> accountsBySecretKey = new HashMap<>();
+
     private final Set<String> publishableKeys = new HashSet<>();
+
     private final Map<UUID, StoredOrder> orders = new HashMap<>();
+
     private final List<String> replayedKeys = new ArrayList<>();
+
     private int ordersAdded;
 
     private TybriteSandbox(Builder builder) {
@@ -105,15 +128,19 @@ public final class TybriteSandbox extends JsonApiSandbox<TybriteSandbox> {
     /**
      * Snapshot of an order.
      *
-     * @param notifications customer notifications sent so far: applied changes of {@code order_status}
+     * @param notifications customer notifications sent so far: applied changes of
+     * {@code order_status}
      */
     public record Order(String orderStatus, String trackingNumber, Instant shippedAt, Instant deliveredAt,
-                        int notifications) {
+            int notifications) {
     }
 
     // ---------------------------------------------------------------- test data
 
-    /** An account writing with secret key {@code secretKey} ({@code tybrite_sk_...}) and signing with {@code hmacSecret}. */
+    /**
+     * An account writing with secret key {@code secretKey} ({@code tybrite_sk_...}) and
+     * signing with {@code hmacSecret}.
+     */
     public void addAccount(String secretKey, String hmacSecret) {
         requireText(secretKey, "secretKey");
         requireText(hmacSecret, "hmacSecret");
@@ -128,7 +155,10 @@ public final class TybriteSandbox extends JsonApiSandbox<TybriteSandbox> {
         }
     }
 
-    /** A known publishable key ({@code tybrite_pk_...}): authenticates, but every write gets 403. */
+    /**
+     * A known publishable key ({@code tybrite_pk_...}): authenticates, but every write
+     * gets 403.
+     */
     public void addPublishableKey(String publishableKey) {
         requireText(publishableKey, "publishableKey");
         if (!publishableKey.startsWith(PUBLISHABLE_KEY_PREFIX)) {
@@ -139,7 +169,10 @@ public final class TybriteSandbox extends JsonApiSandbox<TybriteSandbox> {
         }
     }
 
-    /** Adds an order of the account of {@code secretKey}, payment status "paid", no tracking yet. */
+    /**
+     * Adds an order of the account of {@code secretKey}, payment status "paid", no
+     * tracking yet.
+     */
     public void addOrder(String secretKey, UUID id, String orderStatus) {
         Objects.requireNonNull(id, "id");
         if (!ORDER_STATUSES.contains(orderStatus)) {
@@ -153,7 +186,8 @@ public final class TybriteSandbox extends JsonApiSandbox<TybriteSandbox> {
                 throw new IllegalArgumentException("order already exists: " + id);
             }
             Instant createdAt = clock.instant();
-            String orderNumber = String.format("ORD-%d-%06d", createdAt.atOffset(ZoneOffset.UTC).getYear(), ++ordersAdded);
+            String orderNumber = String.format("ORD-%d-%06d", createdAt.atOffset(ZoneOffset.UTC).getYear(),
+                    ++ordersAdded);
             orders.put(id, new StoredOrder(id, secretKey, orderNumber, createdAt, orderStatus));
         }
     }
@@ -164,7 +198,10 @@ public final class TybriteSandbox extends JsonApiSandbox<TybriteSandbox> {
         }
     }
 
-    /** Customer notifications for the order so far: one per applied change of {@code order_status}. */
+    /**
+     * Customer notifications for the order so far: one per applied change of
+     * {@code order_status}.
+     */
     public int notifications(UUID id) {
         synchronized (lock) {
             return requireOrder(id).notifications;
@@ -172,8 +209,9 @@ public final class TybriteSandbox extends JsonApiSandbox<TybriteSandbox> {
     }
 
     /**
-     * The {@code Idempotency-Key} of every request answered as a replay ({@code Idempotent-Replayed: true}), in arrival
-     * order: how a test sees that a request sent again carried the first one's key and body.
+     * The {@code Idempotency-Key} of every request answered as a replay
+     * ({@code Idempotent-Replayed: true}), in arrival order: how a test sees that a
+     * request sent again carried the first one's key and body.
      */
     public List<String> replayedIdempotencyKeys() {
         synchronized (lock) {
@@ -224,18 +262,20 @@ public final class TybriteSandbox extends JsonApiSandbox<TybriteSandbox> {
 
         SlidingWindowRateLimiter.Decision budget = updateLimiter.tryAcquire(apiKey, now);
         if (!budget.allowed()) {
-            return error(429, "rate_limited", "Rate limit exceeded; retry in " + budget.retryAfterSeconds() + " seconds")
-                    .withHeaders(headersOf(budget))
-                    .withHeader("Retry-After", Long.toString(budget.retryAfterSeconds()));
+            return error(429, "rate_limited",
+                    "Rate limit exceeded; retry in " + budget.retryAfterSeconds() + " seconds")
+                .withHeaders(headersOf(budget))
+                .withHeader("Retry-After", Long.toString(budget.retryAfterSeconds()));
         }
 
         Fault fault = takeFault(method);
         return answer(now, fault, headers, account, apiKey, path, orderPath.group(1), body)
-                .withHeaders(headersOf(budget)).withFault(fault);
+            .withHeaders(headersOf(budget))
+            .withFault(fault);
     }
 
     private JsonReply answer(Instant now, Fault fault, Headers headers, Account account, String apiKey, String path,
-                             String orderId, byte[] body) {
+            String orderId, byte[] body) {
         if (fault != null && fault.kind() == Fault.Kind.SERVER_ERROR) {
             return error(500, "internal_error", fault.error());
         }
@@ -288,7 +328,8 @@ public final class TybriteSandbox extends JsonApiSandbox<TybriteSandbox> {
             mac.init(new SecretKeySpec(hmacSecret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
             mac.update((timestamp + ".").getBytes(StandardCharsets.UTF_8));
             return Base64.getEncoder().encodeToString(mac.doFinal(body));
-        } catch (GeneralSecurityException e) {
+        }
+        catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 unavailable", e);
         }
     }
@@ -328,8 +369,8 @@ public final class TybriteSandbox extends JsonApiSandbox<TybriteSandbox> {
         }
         String newStatus = request.hasNonNull("order_status") ? request.get("order_status").textValue() : null;
         if (newStatus != null && FINAL_STATUSES.contains(order.orderStatus) && !newStatus.equals(order.orderStatus)) {
-            return error(409, "invalid_transition", "Order is already " + order.orderStatus
-                    + "; its order_status cannot change to " + newStatus);
+            return error(409, "invalid_transition",
+                    "Order is already " + order.orderStatus + "; its order_status cannot change to " + newStatus);
         }
 
         if (newStatus != null && !newStatus.equals(order.orderStatus)) {
@@ -369,7 +410,8 @@ public final class TybriteSandbox extends JsonApiSandbox<TybriteSandbox> {
     private static Instant parseDateTime(String text) {
         try {
             return OffsetDateTime.parse(text).toInstant();
-        } catch (DateTimeParseException e) {
+        }
+        catch (DateTimeParseException e) {
             return null;
         }
     }
@@ -403,12 +445,15 @@ public final class TybriteSandbox extends JsonApiSandbox<TybriteSandbox> {
     // ---------------------------------------------------------------- internals
 
     private static final class Account {
+
         final String hmacSecret;
+
         final Map<String, Remembered> answersByIdempotencyKey = new HashMap<>();
 
         Account(String hmacSecret) {
             this.hmacSecret = hmacSecret;
         }
+
     }
 
     /** The first answer given under an idempotency key, and the request it answered. */
@@ -416,19 +461,33 @@ public final class TybriteSandbox extends JsonApiSandbox<TybriteSandbox> {
     }
 
     private static final class StoredOrder {
+
         final UUID id;
+
         final String secretKey;
+
         final String orderNumber;
+
         final UUID customerId;
+
         final Instant createdAt;
+
         Instant updatedAt;
+
         String orderStatus;
+
         String paymentStatus = "paid";
+
         String trackingNumber;
+
         String notes;
+
         Instant shippedAt;
+
         Instant deliveredAt;
+
         Instant estimatedDelivery;
+
         int notifications;
 
         StoredOrder(UUID id, String secretKey, String orderNumber, Instant createdAt, String orderStatus) {
@@ -465,13 +524,19 @@ public final class TybriteSandbox extends JsonApiSandbox<TybriteSandbox> {
         private static String text(Instant instant) {
             return instant == null ? null : instant.toString();
         }
+
     }
 
     public static final class Builder {
+
         private int port = 0;
+
         private int updateLimit = 10;
+
         private Duration updateWindow = Duration.ofSeconds(60);
+
         private Clock clock = Clock.systemUTC();
+
         private boolean rateLimitHeaders = true;
 
         private Builder() {
@@ -483,20 +548,29 @@ public final class TybriteSandbox extends JsonApiSandbox<TybriteSandbox> {
             return this;
         }
 
-        /** Budget for order updates per secret key; the reference publishes none, the default is 10 per minute. */
+        /**
+         * Budget for order updates per secret key; the reference publishes none, the
+         * default is 10 per minute.
+         */
         public Builder updateLimit(int requests, Duration window) {
             this.updateLimit = requests;
             this.updateWindow = Objects.requireNonNull(window, "window");
             return this;
         }
 
-        /** Time source for the timestamp check, rate limiting and the order's dates; lets tests step time. */
+        /**
+         * Time source for the timestamp check, rate limiting and the order's dates; lets
+         * tests step time.
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
-        /** Without X-RateLimit-* headers: only the 429's Retry-After tells the client about the limit. */
+        /**
+         * Without X-RateLimit-* headers: only the 429's Retry-After tells the client
+         * about the limit.
+         */
         public Builder withoutRateLimitHeaders() {
             this.rateLimitHeaders = false;
             return this;
@@ -505,5 +579,7 @@ public final class TybriteSandbox extends JsonApiSandbox<TybriteSandbox> {
         public TybriteSandbox build() {
             return new TybriteSandbox(this);
         }
+
     }
+
 }

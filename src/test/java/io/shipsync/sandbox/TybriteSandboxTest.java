@@ -1,12 +1,5 @@
 package io.shipsync.sandbox;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -21,6 +15,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -29,23 +30,39 @@ import static org.assertj.core.api.Assertions.tuple;
 class TybriteSandboxTest {
 
     private static final String KEY = "tybrite_sk_test_0001";
+
     private static final String SECRET = "hmac-secret-0001";
+
     private static final String OTHER_KEY = "tybrite_sk_test_0002";
+
     private static final String OTHER_SECRET = "hmac-secret-0002";
+
     private static final String PUBLISHABLE_KEY = "tybrite_pk_test_0001";
+
     private static final UUID PENDING = UUID.fromString("880e8400-e29b-41d4-a716-446655440001");
+
     private static final UUID PROCESSING = UUID.fromString("880e8400-e29b-41d4-a716-446655440002");
+
     private static final UUID DELIVERED = UUID.fromString("880e8400-e29b-41d4-a716-446655440003");
+
     private static final UUID CANCELLED = UUID.fromString("880e8400-e29b-41d4-a716-446655440004");
+
     private static final UUID FOREIGN = UUID.fromString("880e8400-e29b-41d4-a716-446655440005");
+
     private static final UUID UNKNOWN = UUID.fromString("880e8400-e29b-41d4-a716-4466554400ff");
+
     private static final Instant START = Instant.parse("2026-02-10T10:30:00Z");
+
     private static final String SHIP = """
-            {"order_status": "shipped", "tracking_number": "1Z999AA10123456784", "shipped_at": "2026-02-10T10:30:00Z"}""";
+            {"order_status": "shipped", "tracking_number": "1Z999AA10123456784",
+             "shipped_at": "2026-02-10T10:30:00Z"}""";
 
     private final ObjectMapper mapper = new ObjectMapper();
+
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
     private final ManualClock clock = new ManualClock(START);
+
     private TybriteSandbox sandbox;
 
     @AfterEach
@@ -67,8 +84,9 @@ class TybriteSandboxTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
         JsonNode order = json(response);
-        assertThat(order.fieldNames()).toIterable().contains("id", "order_number", "customer_id", "order_status",
-                "payment_status", "tracking_number", "shipped_at", "delivered_at", "created_at", "updated_at");
+        assertThat(order.fieldNames()).toIterable()
+            .contains("id", "order_number", "customer_id", "order_status", "payment_status", "tracking_number",
+                    "shipped_at", "delivered_at", "created_at", "updated_at");
         assertThat(order.get("id").asText()).isEqualTo(PENDING.toString());
         assertThat(order.get("order_number").asText()).matches("ORD-2026-\\d{6}");
         assertThat(UUID.fromString(order.get("customer_id").asText())).isNotNull();
@@ -79,8 +97,8 @@ class TybriteSandboxTest {
         assertThat(order.get("delivered_at").isNull()).isTrue();
         assertThat(order.get("created_at").asText()).isEqualTo("2026-02-10T10:30:00Z");
         assertThat(order.get("updated_at").asText()).isEqualTo("2026-02-10T10:35:00Z");
-        assertThat(sandbox.order(PENDING)).isEqualTo(new TybriteSandbox.Order(
-                "shipped", "1Z999AA10123456784", Instant.parse("2026-02-10T10:30:00Z"), null, 1));
+        assertThat(sandbox.order(PENDING)).isEqualTo(new TybriteSandbox.Order("shipped", "1Z999AA10123456784",
+                Instant.parse("2026-02-10T10:30:00Z"), null, 1));
     }
 
     @Test
@@ -121,7 +139,8 @@ class TybriteSandboxTest {
     void a_body_that_is_not_a_json_object_or_has_badly_typed_fields_answers_400() throws Exception {
         start(b -> b);
 
-        assertError(patch(PENDING, "{\"order_status\": "), 400, "invalid_request", "Request body must be a JSON object");
+        assertError(patch(PENDING, "{\"order_status\": "), 400, "invalid_request",
+                "Request body must be a JSON object");
         assertError(patch(PENDING, "[\"shipped\"]"), 400, "invalid_request", "Request body must be a JSON object");
         assertError(patch(PENDING, "{\"tracking_number\": 42}"), 400, "invalid_request",
                 "tracking_number must be a string");
@@ -158,7 +177,8 @@ class TybriteSandboxTest {
                 "Method not allowed");
     }
 
-    // ------------------------------------------------------------------ order status and notifications
+    // ------------------------------------------------------------------ order status and
+    // notifications
 
     @Test
     void each_change_of_order_status_notifies_the_customer_once() throws Exception {
@@ -254,7 +274,8 @@ class TybriteSandboxTest {
     void a_publishable_key_answers_403() throws Exception {
         start(b -> b);
 
-        HttpResponse<String> response = send("PATCH", "/v1/orders/" + PENDING, signed(PUBLISHABLE_KEY, SECRET, SHIP), SHIP);
+        HttpResponse<String> response = send("PATCH", "/v1/orders/" + PENDING, signed(PUBLISHABLE_KEY, SECRET, SHIP),
+                SHIP);
 
         assertError(response, 403, "forbidden", "Publishable keys cannot perform write operations");
         assertThat(sandbox.order(PENDING).orderStatus()).isEqualTo("pending");
@@ -293,7 +314,8 @@ class TybriteSandboxTest {
         start(b -> b);
         long sixMinutesAhead = START.plus(Duration.ofMinutes(6)).getEpochSecond();
 
-        assertError(send("PATCH", "/v1/orders/" + PENDING,
+        assertError(
+                send("PATCH", "/v1/orders/" + PENDING,
                         signed(KEY, SECRET, sixMinutesAhead, SHIP, UUID.randomUUID().toString()), SHIP),
                 401, "invalid_timestamp", "X-Timestamp must be within 5 minutes of server time");
     }
@@ -305,14 +327,14 @@ class TybriteSandboxTest {
         long fiveMinutesAhead = START.plus(Duration.ofMinutes(5)).getEpochSecond();
 
         assertThat(send("PATCH", "/v1/orders/" + PENDING,
-                signed(KEY, SECRET, fiveMinutesAgo, SHIP, UUID.randomUUID().toString()), SHIP).statusCode())
-                .isEqualTo(200);
+                signed(KEY, SECRET, fiveMinutesAgo, SHIP, UUID.randomUUID().toString()), SHIP)
+            .statusCode()).isEqualTo(200);
         assertThat(send("PATCH", "/v1/orders/" + PENDING,
-                signed(KEY, SECRET, fiveMinutesAhead, SHIP, UUID.randomUUID().toString()), SHIP).statusCode())
-                .isEqualTo(200);
+                signed(KEY, SECRET, fiveMinutesAhead, SHIP, UUID.randomUUID().toString()), SHIP)
+            .statusCode()).isEqualTo(200);
         assertThat(send("PATCH", "/v1/orders/" + PENDING,
-                signed(KEY, SECRET, fiveMinutesAgo - 1, SHIP, UUID.randomUUID().toString()), SHIP).statusCode())
-                .isEqualTo(401);
+                signed(KEY, SECRET, fiveMinutesAgo - 1, SHIP, UUID.randomUUID().toString()), SHIP)
+            .statusCode()).isEqualTo(401);
     }
 
     @Test
@@ -355,9 +377,9 @@ class TybriteSandboxTest {
         Map<String, String> oldTimestamp = signed(KEY, SECRET, START.getEpochSecond() - 400, SHIP, "k-old");
 
         assertThat(send("PATCH", "/v1/orders/" + PENDING, signed("tybrite_sk_nope", SECRET, SHIP), SHIP).statusCode())
-                .isEqualTo(401);
+            .isEqualTo(401);
         assertThat(send("PATCH", "/v1/orders/" + PENDING, signed(PUBLISHABLE_KEY, SECRET, SHIP), SHIP).statusCode())
-                .isEqualTo(403);
+            .isEqualTo(403);
         assertThat(send("PATCH", "/v1/orders/" + PENDING, badSignature, SHIP).statusCode()).isEqualTo(401);
         assertThat(send("PATCH", "/v1/orders/" + PENDING, oldTimestamp, SHIP).statusCode()).isEqualTo(401);
         HttpResponse<String> first = patch(PENDING, SHIP);
@@ -508,7 +530,7 @@ class TybriteSandboxTest {
         assertThat(patch(PENDING, SHIP).statusCode()).isEqualTo(200);
         assertThat(patch(PENDING, SHIP).statusCode()).isEqualTo(429);
         assertThat(send("PATCH", "/v1/orders/" + FOREIGN, signed(OTHER_KEY, OTHER_SECRET, SHIP), SHIP).statusCode())
-                .isEqualTo(200);
+            .isEqualTo(200);
     }
 
     @Test
@@ -549,11 +571,12 @@ class TybriteSandboxTest {
         sandbox.injectFault("patch", Fault.serverError("upstream timeout"), 1);
 
         assertThat(send("PATCH", "/v1/orders/" + PENDING, signed(KEY, OTHER_SECRET, SHIP), SHIP).statusCode())
-                .isEqualTo(401);
+            .isEqualTo(401);
         assertError(patch(PENDING, SHIP), 500, "internal_error", "upstream timeout");
         assertThat(patch(PENDING, SHIP).statusCode()).isEqualTo(200);
         assertThatThrownBy(() -> sandbox.injectFault("PUT", Fault.serverError(), 1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PATCH");
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("PATCH");
     }
 
     @Test
@@ -585,7 +608,7 @@ class TybriteSandboxTest {
         assertThat(json(retry).get("order_status").asText()).isEqualTo("shipped");
         assertThat(sandbox.notifications(PENDING)).isEqualTo(1);
         assertThat(sandbox.requests()).extracting(RecordedRequest::status)
-                .containsExactly(RecordedRequest.NO_RESPONSE, 200);
+            .containsExactly(RecordedRequest.NO_RESPONSE, 200);
     }
 
     @Test
@@ -593,10 +616,13 @@ class TybriteSandboxTest {
         start(b -> b);
         sandbox.injectFault("PATCH", Fault.delay(Duration.ofSeconds(5)), 1);
 
-        HttpRequest impatient = HttpRequest.newBuilder(request("PATCH", "/v1/orders/" + PENDING,
-                signed(KEY, SECRET, SHIP), SHIP), (name, value) -> true).timeout(Duration.ofMillis(300)).build();
+        HttpRequest impatient = HttpRequest
+            .newBuilder(request("PATCH", "/v1/orders/" + PENDING, signed(KEY, SECRET, SHIP), SHIP),
+                    (name, value) -> true)
+            .timeout(Duration.ofMillis(300))
+            .build();
         assertThatThrownBy(() -> http.send(impatient, HttpResponse.BodyHandlers.ofString()))
-                .isInstanceOf(HttpTimeoutException.class);
+            .isInstanceOf(HttpTimeoutException.class);
 
         assertThat(sandbox.order(PENDING).orderStatus()).isEqualTo("shipped");
     }
@@ -613,7 +639,8 @@ class TybriteSandboxTest {
         assertThat(response.statusCode()).isEqualTo(200);
     }
 
-    // ------------------------------------------------------------------ request log and test data
+    // ------------------------------------------------------------------ request log and
+    // test data
 
     @Test
     void the_request_log_records_arrival_method_path_key_presence_and_status_in_order() throws Exception {
@@ -627,24 +654,25 @@ class TybriteSandboxTest {
         send("GET", "/v1/orders/" + UNKNOWN + "?expand=items", Map.of(), null);
 
         assertThat(sandbox.requests())
-                .extracting(RecordedRequest::arrivedAt, RecordedRequest::method, RecordedRequest::path,
-                        RecordedRequest::apiKeyPresent, RecordedRequest::status)
-                .containsExactly(
-                        tuple(START, "PATCH", "/v1/orders/" + PENDING, true, 200),
-                        tuple(START.plusSeconds(1), "PATCH", "/v1/orders/" + PENDING, false, 401),
-                        tuple(START.plusSeconds(1), "GET", "/v1/orders/" + UNKNOWN, false, 405));
+            .extracting(RecordedRequest::arrivedAt, RecordedRequest::method, RecordedRequest::path,
+                    RecordedRequest::apiKeyPresent, RecordedRequest::status)
+            .containsExactly(tuple(START, "PATCH", "/v1/orders/" + PENDING, true, 200),
+                    tuple(START.plusSeconds(1), "PATCH", "/v1/orders/" + PENDING, false, 401),
+                    tuple(START.plusSeconds(1), "GET", "/v1/orders/" + UNKNOWN, false, 405));
     }
 
     @Test
     void test_data_is_checked() {
         sandbox = TybriteSandbox.builder().clock(clock).build();
 
-        assertThatThrownBy(() -> sandbox.addAccount("sk_live_123", SECRET)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> sandbox.addAccount("sk_live_123", SECRET))
+            .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> sandbox.addPublishableKey(KEY)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> sandbox.addOrder(KEY, PENDING, "pending")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> sandbox.addOrder(KEY, PENDING, "pending"))
+            .isInstanceOf(IllegalArgumentException.class);
         sandbox.addAccount(KEY, SECRET);
         assertThatThrownBy(() -> sandbox.addOrder(KEY, PENDING, "dispatched"))
-                .isInstanceOf(IllegalArgumentException.class);
+            .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> sandbox.order(UNKNOWN)).isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -663,7 +691,10 @@ class TybriteSandboxTest {
         sandbox.start();
     }
 
-    /** A PATCH of the order with the test account, signed at the clock's time, under a fresh idempotency key. */
+    /**
+     * A PATCH of the order with the test account, signed at the clock's time, under a
+     * fresh idempotency key.
+     */
     private HttpResponse<String> patch(UUID orderId, String body) throws IOException, InterruptedException {
         return send("PATCH", "/v1/orders/" + orderId, signed(KEY, SECRET, body), body);
     }
@@ -672,9 +703,12 @@ class TybriteSandboxTest {
         return signed(key, secret, clock.instant().getEpochSecond(), body, UUID.randomUUID().toString());
     }
 
-    /** The headers the reference asks for; a mutable map, so a test can leave one out or change it. */
+    /**
+     * The headers the reference asks for; a mutable map, so a test can leave one out or
+     * change it.
+     */
     private static Map<String, String> signed(String key, String secret, long timestamp, String body,
-                                              String idempotencyKey) {
+            String idempotencyKey) {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Authorization", "Bearer " + key);
         headers.put("Content-Type", "application/json");
@@ -684,14 +718,18 @@ class TybriteSandboxTest {
         return headers;
     }
 
-    /** base64(HMAC-SHA256(secret, timestamp + "." + body)), as the Tybrite reference describes the signature. */
+    /**
+     * base64(HMAC-SHA256(secret, timestamp + "." + body)), as the Tybrite reference
+     * describes the signature.
+     */
     private static String sign(String secret, String timestamp, String body) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
             byte[] signature = mac.doFinal((timestamp + "." + body).getBytes(StandardCharsets.UTF_8));
             return Base64.getEncoder().encodeToString(signature);
-        } catch (java.security.GeneralSecurityException e) {
+        }
+        catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -703,9 +741,9 @@ class TybriteSandboxTest {
 
     private HttpRequest request(String method, String path, Map<String, String> headers, String body) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + path))
-                .timeout(Duration.ofSeconds(5))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
+            .timeout(Duration.ofSeconds(5))
+            .method(method,
+                    body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(builder::header);
         return builder.build();
     }
@@ -714,11 +752,13 @@ class TybriteSandboxTest {
         return mapper.readTree(response.body());
     }
 
-    private void assertError(HttpResponse<String> response, int status, String code, String message) throws IOException {
+    private void assertError(HttpResponse<String> response, int status, String code, String message)
+            throws IOException {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
-        assertThat(json(response)).isEqualTo(mapper.readTree(
-                mapper.createObjectNode().set("error", mapper.createObjectNode().put("code", code).put("message", message))
-                        .toString()));
+        assertThat(json(response)).isEqualTo(mapper.readTree(mapper.createObjectNode()
+            .set("error", mapper.createObjectNode().put("code", code).put("message", message))
+            .toString()));
     }
+
 }

@@ -1,12 +1,12 @@
 package io.shipsync.shipment;
 
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Stream;
+
+import static org.awaitility.Awaitility.await;
 
 /** The failed folder of a test's data folder, as a warehouse person looks at it. */
 final class FailedFolder {
@@ -15,13 +15,14 @@ final class FailedFolder {
     }
 
     /**
-     * Waits until the dropped file has left the inbox for the failed folder with its reason file beside it, and
-     * returns the reason.
+     * Waits until the dropped file has left the inbox for the failed folder with its
+     * reason file beside it, and returns the reason.
      */
     static String awaitReason(Path dataDir, String fileName, Duration atMost) throws IOException {
         Path failed = dataDir.resolve("failed");
-        await().atMost(atMost).until(() -> Files.notExists(dataDir.resolve("inbox").resolve(fileName))
-                && find(failed, fileName) != null && find(failed, fileName + ".reason.txt") != null);
+        await().atMost(atMost)
+            .until(() -> Files.notExists(dataDir.resolve("inbox").resolve(fileName)) && find(failed, fileName) != null
+                    && find(failed, fileName + ".reason.txt") != null);
         return Files.readString(find(failed, fileName + ".reason.txt"));
     }
 
@@ -34,4 +35,5 @@ final class FailedFolder {
             return files.filter(p -> p.getFileName().toString().endsWith("-" + name)).findFirst().orElse(null);
         }
     }
+
 }

@@ -1,8 +1,5 @@
 package io.shipsync.shipment;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +13,13 @@ import org.junit.jupiter.api.Test;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** Cells longer than the database keeps reject their row with a reason; they never stop the file. */
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Cells longer than the database keeps reject their row with a reason; they never stop
+ * the file.
+ */
 class OverlongCellsTest extends EndToEndTest {
 
     private static final String LINK = "https://delhivery.com/track/";
@@ -31,10 +34,8 @@ class OverlongCellsTest extends EndToEndTest {
         UUID before = newOrder("started");
         UUID overlong = newOrder("processing");
         UUID after = newOrder("started");
-        Path dropped = drop("long-link.csv", "order_id,status,tracking_url\n"
-                + before + ",processing,\n"
-                + overlong + ",dispatched," + LINK + "A".repeat(3_000 - LINK.length()) + "\n"
-                + after + ",processing,\n");
+        Path dropped = drop("long-link.csv", "order_id,status,tracking_url\n" + before + ",processing,\n" + overlong
+                + ",dispatched," + LINK + "A".repeat(3_000 - LINK.length()) + "\n" + after + ",processing,\n");
 
         List<String> report = awaitReport("long-link");
 
@@ -50,9 +51,7 @@ class OverlongCellsTest extends EndToEndTest {
     void huge_cells_are_rejected_with_a_short_reason_and_clipped_in_the_report() throws IOException {
         UUID order = newOrder("started");
         String hugeOrderId = "9".repeat(1_500);
-        drop("huge.csv", "order_id,status\n"
-                + order + "," + "x".repeat(5_000) + "\n"
-                + hugeOrderId + ",processing\n");
+        drop("huge.csv", "order_id,status\n" + order + "," + "x".repeat(5_000) + "\n" + hugeOrderId + ",processing\n");
 
         List<String> report = awaitReport("huge");
 
@@ -70,7 +69,9 @@ class OverlongCellsTest extends EndToEndTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> Files.notExists(dropped));
 
         String reason = jdbc.sql("SELECT failure_reason FROM ingested_file WHERE file_name = 'long-header.csv'")
-                .query(String.class).single();
+            .query(String.class)
+            .single();
         assertThat(reason).startsWith("The header row has no order_id column.").hasSize(2_000).endsWith("…");
     }
+
 }

@@ -1,8 +1,5 @@
 package io.shipsync.shipment;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,12 +19,19 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** Result reports through the real routes: one per received file, never overwritten, safe in a spreadsheet. */
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Result reports through the real routes: one per received file, never overwritten, safe
+ * in a spreadsheet.
+ */
 @ExtendWith(OutputCaptureExtension.class)
 class ResultReportsTest extends EndToEndTest {
 
     @Autowired
     private CamelContext camel;
+
     @Autowired
     private IngestedFiles files;
 
@@ -51,8 +55,8 @@ class ResultReportsTest extends EndToEndTest {
         assertThat(read(reports.get(0))).isEqualTo(mondayReport);
         assertThat(reportLine(mondayReport, 2)).startsWith("2," + monday + ",processing,applied,");
         assertThat(reportLine(read(reports.get(1)), 2)).startsWith("2," + tuesday + ",processing,applied,");
-        assertThat(reports).containsExactlyElementsOf(receivedAs("shipments.csv").stream()
-                .map(ResultReportsTest::expectedReport).toList());
+        assertThat(reports).containsExactlyElementsOf(
+                receivedAs("shipments.csv").stream().map(ResultReportsTest::expectedReport).toList());
     }
 
     @Test
@@ -70,12 +74,11 @@ class ResultReportsTest extends EndToEndTest {
         assertThat(read(reports.get(0))).isEqualTo(original);
         assertThat(reportLine(original, 2)).startsWith("2," + order + ",processing,applied,");
         assertThat(reportLine(read(reports.get(1)), 2)).startsWith("2," + order + ",processing,unchanged,")
-                .contains("Duplicate file: identical to resend.csv");
+            .contains("Duplicate file: identical to resend.csv");
     }
 
     @Test
-    void a_report_that_cannot_be_written_is_tried_again_and_holds_up_no_other(CapturedOutput output)
-            throws Exception {
+    void a_report_that_cannot_be_written_is_tried_again_and_holds_up_no_other(CapturedOutput output) throws Exception {
         camel.getRouteController().stopRoute("shipment-reports");
         Path obstacle;
         long blocked;
@@ -83,23 +86,32 @@ class ResultReportsTest extends EndToEndTest {
         try {
             drop("blocked.csv", "order_id,status\n" + newOrder("started") + ",processing\n");
             blocked = await().atMost(Duration.ofSeconds(20))
-                    .until(() -> receivedAs("blocked.csv"), r -> r.size() == 1).get(0).id();
+                .until(() -> receivedAs("blocked.csv"), r -> r.size() == 1)
+                .get(0)
+                .id();
             drop("free.csv", "order_id,status\n" + newOrder("started") + ",processing\n");
-            free = await().atMost(Duration.ofSeconds(20)).until(() -> receivedAs("free.csv"), r -> r.size() == 1)
-                    .get(0).id();
-            await().atMost(Duration.ofSeconds(30)).until(() -> files.awaitingReport().stream()
-                    .map(IngestedFile::id).toList().containsAll(List.of(blocked, free)));
+            free = await().atMost(Duration.ofSeconds(20))
+                .until(() -> receivedAs("free.csv"), r -> r.size() == 1)
+                .get(0)
+                .id();
+            await().atMost(Duration.ofSeconds(30))
+                .until(() -> files.awaitingReport()
+                    .stream()
+                    .map(IngestedFile::id)
+                    .toList()
+                    .containsAll(List.of(blocked, free)));
             // a folder where the report of blocked.csv goes: it cannot be written there
             obstacle = Files.createDirectories(expectedReport(files.get(blocked)));
             Files.writeString(obstacle.resolve("keep.txt"), "in the way");
-        } finally {
+        }
+        finally {
             camel.getRouteController().startRoute("shipment-reports");
         }
 
         assertThat(awaitReport(free)).hasSize(2);
         assertThat(reportPath(blocked)).isEmpty();
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> output.getOut().contains("Result report of blocked.csv not written, trying again"));
+            .until(() -> output.getOut().contains("Result report of blocked.csv not written, trying again"));
         assertThat(output.getAll()).doesNotContain("\tat io.shipsync.shipment.ResultReports");
 
         Files.delete(obstacle.resolve("keep.txt"));
@@ -129,19 +141,32 @@ class ResultReportsTest extends EndToEndTest {
 
     /** The files received under this name, oldest first. */
     private List<IngestedFile> receivedAs(String fileName) {
-        return jdbc.sql("SELECT id FROM ingested_file WHERE file_name = :name ORDER BY id").param("name", fileName)
-                .query(Long.class).list().stream().map(files::get).toList();
+        return jdbc.sql("SELECT id FROM ingested_file WHERE file_name = :name ORDER BY id")
+            .param("name", fileName)
+            .query(Long.class)
+            .list()
+            .stream()
+            .map(files::get)
+            .toList();
     }
 
     private Optional<String> reportPath(long fileId) {
-        return jdbc.sql("SELECT report_path FROM ingested_file WHERE id = :id").param("id", fileId)
-                .query(String.class).optional();
+        return jdbc.sql("SELECT report_path FROM ingested_file WHERE id = :id")
+            .param("id", fileId)
+            .query(String.class)
+            .optional();
     }
 
-    /** Named like the archive copy: {@code <time>-<n>-<name>.csv} has {@code <time>-<n>-<name>.result.csv}. */
+    /**
+     * Named like the archive copy: {@code <time>-<n>-<name>.csv} has
+     * {@code <time>-<n>-<name>.result.csv}.
+     */
     private static Path expectedReport(IngestedFile file) {
         String archived = Path.of(file.archivedAs()).getFileName().toString();
-        return dataDir.resolve("reports").toAbsolutePath().normalize()
-                .resolve(archived.replaceFirst("\\.csv$", ".result.csv"));
+        return dataDir.resolve("reports")
+            .toAbsolutePath()
+            .normalize()
+            .resolve(archived.replaceFirst("\\.csv$", ".result.csv"));
     }
+
 }

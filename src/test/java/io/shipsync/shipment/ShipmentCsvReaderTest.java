@@ -1,8 +1,5 @@
 package io.shipsync.shipment;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,9 +11,13 @@ import io.shipsync.shipment.ShipmentFileProperties.RecordLimits;
 
 import org.junit.jupiter.api.Test;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 /**
- * The guarded reading follows records by itself, beside the parser: it must agree with the parser on where each
- * record starts, or it would name the wrong line, or refuse a good file.
+ * The guarded reading follows records by itself, beside the parser: it must agree with
+ * the parser on where each record starts, or it would name the wrong line, or refuse a
+ * good file.
  */
 class ShipmentCsvReaderTest {
 
@@ -24,11 +25,8 @@ class ShipmentCsvReaderTest {
 
     @Test
     void agrees_with_the_parser_on_quoting_and_line_numbers() throws Exception {
-        List<RawRow> rows = read("order_id,status,tracking_url\r\n"
-                + "a,\"processing\" ,\"https://x.example/1\"\r\n"
-                + "b,\"dis\"\"patched\",\"line one\r\nline two\"\r\n"
-                + "c,ab\"c,\r\n"
-                + "\r\n"
+        List<RawRow> rows = read("order_id,status,tracking_url\r\n" + "a,\"processing\" ,\"https://x.example/1\"\r\n"
+                + "b,\"dis\"\"patched\",\"line one\r\nline two\"\r\n" + "c,ab\"c,\r\n" + "\r\n"
                 + "d,processing,\"\"\n");
 
         assertThat(rows).extracting(RawRow::line).containsExactly(2L, 3L, 5L, 6L, 7L);
@@ -42,7 +40,7 @@ class ShipmentCsvReaderTest {
         String csv = "order_id,status\n" + "a,\"two\nlines\"\r\n" + "b," + "x".repeat(2000) + "\n";
 
         assertThatThrownBy(() -> read(csv)).isInstanceOf(UnreadableFileException.class)
-                .hasMessageStartingWith("Line 4 is longer than 1.0 KB (shipsync.shipment-files.max-record-size)");
+            .hasMessageStartingWith("Line 4 is longer than 1.0 KB (shipsync.shipment-files.max-record-size)");
     }
 
     @Test
@@ -57,13 +55,16 @@ class ShipmentCsvReaderTest {
 
     private static List<RawRow> read(String csv) throws UnreadableFileException, IOException {
         var rows = new ArrayList<RawRow>();
-        try (var reader = ShipmentCsvReader.open(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)), LIMITS)) {
+        try (var reader = ShipmentCsvReader.open(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)),
+                LIMITS)) {
             try {
                 reader.forEachRemaining(rows::add);
-            } catch (UncheckedIOException e) {
+            }
+            catch (UncheckedIOException e) {
                 throw ShipmentCsvReader.unreadable(e);
             }
         }
         return rows;
     }
+
 }

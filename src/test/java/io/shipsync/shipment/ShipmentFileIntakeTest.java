@@ -1,8 +1,5 @@
 package io.shipsync.shipment;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,9 +19,13 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 /**
- * How files are taken from the inbox when many come at once, and when taking one in fails for a reason that is
- * not its content: through the real shipment-files route, with a quiet period of a second.
+ * How files are taken from the inbox when many come at once, and when taking one in fails
+ * for a reason that is not its content: through the real shipment-files route, with a
+ * quiet period of a second.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class ShipmentFileIntakeTest extends EndToEndTest {
@@ -35,7 +36,8 @@ class ShipmentFileIntakeTest extends EndToEndTest {
     static void properties(DynamicPropertyRegistry registry) throws IOException {
         configure(registry, 50, 100);
         registry.add("shipsync.shipment-files.quiet-period", () -> QUIET_PERIOD.toMillis() + "ms");
-        // a row per transaction, so that a failure can come after some rows of the file are committed
+        // a row per transaction, so that a failure can come after some rows of the file
+        // are committed
         registry.add("shipsync.shipment-files.batch-size", () -> "1");
     }
 
@@ -45,8 +47,8 @@ class ShipmentFileIntakeTest extends EndToEndTest {
         var names = new ArrayList<String>();
         for (int i = 0; i < 20; i++) {
             names.add("burst-%02d.csv".formatted(i));
-            Files.writeString(inbox.resolve(names.get(i) + ".part"), "order_id,status\n" + newOrder("started")
-                    + ",processing\n", StandardCharsets.UTF_8);
+            Files.writeString(inbox.resolve(names.get(i) + ".part"),
+                    "order_id,status\n" + newOrder("started") + ",processing\n", StandardCharsets.UTF_8);
         }
         for (String name : names) {
             Files.move(inbox.resolve(name + ".part"), inbox.resolve(name));
@@ -65,7 +67,8 @@ class ShipmentFileIntakeTest extends EndToEndTest {
         UUID taken = newOrder("started");
         UUID notTaken = newOrder("started");
         UUID behind = newOrder("started");
-        // a failure shipsync cannot foresee: the database refuses every accepted row after line 2
+        // a failure shipsync cannot foresee: the database refuses every accepted row
+        // after line 2
         jdbc.sql("ALTER TABLE accepted_row ADD CONSTRAINT test_only_first_lines CHECK (line < 3)").update();
         try {
             drop("stuck.csv", "order_id,status\n" + taken + ",processing\n" + notTaken + ",processing\n");
@@ -74,31 +77,41 @@ class ShipmentFileIntakeTest extends EndToEndTest {
             assertThat(reportLine(awaitReport("behind"), 2)).startsWith("2," + behind + ",processing,applied,");
             String reason = FailedFolder.awaitReason(dataDir, "stuck.csv", Duration.ofSeconds(30));
 
-            assertThat(reason).contains("Taking the file in failed 3 times, the last time with a database error: "
-                    + "Check constraint violation")
-                    .contains("The rows up to line 2 were taken in before that and are sent to the platform as usual; "
-                            + "the rows after line 2 were not.")
-                    .doesNotContain("Exception").doesNotContain("java.");
-            assertThat(output).contains("Trying stuck.csv again (attempt 2 of 3) after: a database error: Check "
-                            + "constraint violation")
-                    .contains("Trying stuck.csv again (attempt 3 of 3) after:")
-                    .doesNotContain("attempt 4 of")
-                    .doesNotContain("Resuming stuck.csv");
+            assertThat(reason)
+                .contains("Taking the file in failed 3 times, the last time with a database error: "
+                        + "Check constraint violation")
+                .contains("The rows up to line 2 were taken in before that and are sent to the platform as usual; "
+                        + "the rows after line 2 were not.")
+                .doesNotContain("Exception")
+                .doesNotContain("java.");
+            assertThat(output)
+                .contains("Trying stuck.csv again (attempt 2 of 3) after: a database error: Check "
+                        + "constraint violation")
+                .contains("Trying stuck.csv again (attempt 3 of 3) after:")
+                .doesNotContain("attempt 4 of")
+                .doesNotContain("Resuming stuck.csv");
             // one stack trace, with the final failure
-            assertThat(output.toString().split("Caused by: org.springframework.dao.DataIntegrityViolationException", -1))
-                    .as("stack traces in the log").hasSize(2);
-            assertThat(jdbc.sql("SELECT state FROM ingested_file WHERE file_name = 'stuck.csv'").query(String.class)
-                    .single()).isEqualTo("FAILED");
-            await().atMost(Duration.ofSeconds(20)).until(() -> platform.statusHistory(taken).equals(List.of("processing")));
+            assertThat(
+                    output.toString().split("Caused by: org.springframework.dao.DataIntegrityViolationException", -1))
+                .as("stack traces in the log")
+                .hasSize(2);
+            assertThat(jdbc.sql("SELECT state FROM ingested_file WHERE file_name = 'stuck.csv'")
+                .query(String.class)
+                .single()).isEqualTo("FAILED");
+            await().atMost(Duration.ofSeconds(20))
+                .until(() -> platform.statusHistory(taken).equals(List.of("processing")));
             assertThat(requestsFor(notTaken)).isZero();
-        } finally {
+        }
+        finally {
             jdbc.sql("ALTER TABLE accepted_row DROP CONSTRAINT test_only_first_lines").update();
         }
     }
 
     private List<OffsetDateTime> receivedAt(List<String> names) {
         return jdbc.sql("SELECT received_at FROM ingested_file WHERE file_name IN (:names) ORDER BY received_at")
-                .param("names", names).query(OffsetDateTime.class).list();
+            .param("names", names)
+            .query(OffsetDateTime.class)
+            .list();
     }
 
 }

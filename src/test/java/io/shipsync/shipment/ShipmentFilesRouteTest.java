@@ -1,8 +1,5 @@
 package io.shipsync.shipment;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 import io.shipsync.EndToEndTest;
@@ -22,7 +20,13 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** Shipment files dropped into the inbox, through the shipment-files route to the platform and the report. */
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Shipment files dropped into the inbox, through the shipment-files route to the platform
+ * and the report.
+ */
 @ExtendWith(OutputCaptureExtension.class)
 class ShipmentFilesRouteTest extends EndToEndTest {
 
@@ -154,7 +158,7 @@ class ShipmentFilesRouteTest extends EndToEndTest {
     void names_the_first_line_with_a_byte_that_is_not_utf8() throws IOException {
         UUID order = newOrder("started");
         byte[] latin1 = ("order_id,status,notes\n" + order + ",processing,fine\n" + order + ",processing,Caf\u00e9\n")
-                .getBytes(StandardCharsets.ISO_8859_1);
+            .getBytes(StandardCharsets.ISO_8859_1);
         drop("latin1.csv", latin1);
 
         assertThat(awaitReason("latin1.csv")).contains("\n\nLine 3 has a character that is not UTF-8 (byte 0xE9): is "
@@ -181,8 +185,8 @@ class ShipmentFilesRouteTest extends EndToEndTest {
 
     @Test
     void names_the_line_of_a_quoted_value_followed_by_text() throws IOException {
-        drop("after-quote.csv", "order_id,status\n" + UUID.randomUUID() + ",processing\n"
-                + UUID.randomUUID() + ",\"processing\"ok\n");
+        drop("after-quote.csv",
+                "order_id,status\n" + UUID.randomUUID() + ",processing\n" + UUID.randomUUID() + ",\"processing\"ok\n");
 
         assertThat(failureReasonWhenFailed("after-quote.csv")).isEqualTo("Line 3 has text after the closing quote of a "
                 + "quoted value (opened on line 3). A value that starts with a double quote must end with one, and a "
@@ -204,20 +208,21 @@ class ShipmentFilesRouteTest extends EndToEndTest {
     void reads_semicolon_and_tab_separated_exports(CapturedOutput output) throws IOException {
         UUID semicolon = newOrder("processing");
         UUID tab = newOrder("started");
-        drop("europe.csv", "\"order_id\";\"status\";\"tracking_url\";\"courier\";\"awb\";\"notes\"\r\n"
-                + semicolon + ";dispatched;;delhivery;DL77;packed, checked twice\r\n");
+        drop("europe.csv", "\"order_id\";\"status\";\"tracking_url\";\"courier\";\"awb\";\"notes\"\r\n" + semicolon
+                + ";dispatched;;delhivery;DL77;packed, checked twice\r\n");
         drop("text-export.csv", "order_id\tstatus\ttracking_url\n" + tab + "\tprocessing\t\n");
 
         assertThat(reportLine(awaitReport("europe"), 2)).startsWith("2," + semicolon + ",dispatched,applied,");
         assertThat(reportLine(awaitReport("text-export"), 2)).startsWith("2," + tab + ",processing,applied,");
         assertThat(platform.order(semicolon).trackingUrl()).isEqualTo("https://delhivery.com/track/DL77");
         assertThat(output).contains("Reading europe.csv: 1 data rows (semicolon-separated)")
-                .contains("Reading text-export.csv: 1 data rows (tab-separated)");
+            .contains("Reading text-export.csv: 1 data rows (tab-separated)");
     }
 
     @Test
     void moves_a_binary_file_to_failed_with_a_reason() throws IOException {
-        drop("photo.csv", new byte[] {'o', 'r', 'd', 'e', 'r', '_', 'i', 'd', ',', 's', 't', 'a', 't', 'u', 's', '\n', 0, 1, 2, 0});
+        drop("photo.csv", new byte[] { 'o', 'r', 'd', 'e', 'r', '_', 'i', 'd', ',', 's', 't', 'a', 't', 'u', 's', '\n',
+                0, 1, 2, 0 });
 
         assertThat(awaitReason("photo.csv")).contains("binary data");
     }
@@ -245,8 +250,9 @@ class ShipmentFilesRouteTest extends EndToEndTest {
         drop("monday-again.csv", content);
         List<String> again = awaitReport("monday-again");
 
-        assertThat(reportLine(again, 2)).contains(",unchanged,").contains("Duplicate file: identical to monday.csv")
-                .contains("not sent again");
+        assertThat(reportLine(again, 2)).contains(",unchanged,")
+            .contains("Duplicate file: identical to monday.csv")
+            .contains("not sent again");
         assertThat(platform.statusHistory(order)).containsExactly("processing");
         assertThat(requestsFor(order)).isEqualTo(2);
     }
@@ -265,7 +271,8 @@ class ShipmentFilesRouteTest extends EndToEndTest {
         UUID first = newOrder("started");
         UUID last = newOrder("started");
         Path inbox = Files.createDirectories(dataDir.resolve("inbox"));
-        // a slow writer that writes the file in place, pausing for less than the quiet period between chunks
+        // a slow writer that writes the file in place, pausing for less than the quiet
+        // period between chunks
         try (OutputStream out = Files.newOutputStream(inbox.resolve("slow.csv"))) {
             out.write(("order_id,status\n" + first + ",processing\n").getBytes(StandardCharsets.UTF_8));
             for (int i = 0; i < 8; i++) {
@@ -285,8 +292,9 @@ class ShipmentFilesRouteTest extends EndToEndTest {
     @Test
     void does_not_let_a_file_that_keeps_changing_hold_up_the_others() throws Exception {
         Path inbox = Files.createDirectories(dataDir.resolve("inbox"));
-        var stillWriting = new java.util.concurrent.atomic.AtomicBoolean(true);
-        // "busy" sorts before "other": the inbox looks at it first, and it changes more often than the quiet period
+        var stillWriting = new AtomicBoolean(true);
+        // "busy" sorts before "other": the inbox looks at it first, and it changes more
+        // often than the quiet period
         Thread writer = new Thread(() -> {
             try (OutputStream out = Files.newOutputStream(inbox.resolve("busy.csv"))) {
                 out.write("order_id,status\n".getBytes(StandardCharsets.UTF_8));
@@ -295,7 +303,8 @@ class ShipmentFilesRouteTest extends EndToEndTest {
                     out.flush();
                     Thread.sleep(100);
                 }
-            } catch (IOException | InterruptedException e) {
+            }
+            catch (IOException | InterruptedException e) {
                 throw new IllegalStateException(e);
             }
         });
@@ -307,7 +316,8 @@ class ShipmentFilesRouteTest extends EndToEndTest {
 
             assertThat(writer.isAlive()).as("busy.csv is still being written").isTrue();
             assertThat(reportOf("busy")).doesNotExist();
-        } finally {
+        }
+        finally {
             stillWriting.set(false);
             writer.join();
         }
@@ -327,8 +337,11 @@ class ShipmentFilesRouteTest extends EndToEndTest {
         assertThat(inbox.resolve(".hidden.csv")).exists();
         assertThat(inbox.resolve("upload.csv.part")).exists();
         assertThat(inbox.resolve("upload.csv.tmp")).exists();
-        assertThat(jdbc.sql("SELECT COUNT(*) FROM ingested_file WHERE file_name <> 'marker.csv' "
-                + "AND file_name LIKE '%upload%' OR file_name LIKE '.hidden%'").query(Long.class).single()).isZero();
+        assertThat(jdbc
+            .sql("SELECT COUNT(*) FROM ingested_file WHERE file_name <> 'marker.csv' "
+                    + "AND file_name LIKE '%upload%' OR file_name LIKE '.hidden%'")
+            .query(Long.class)
+            .single()).isZero();
     }
 
     /** The reason recorded for a file moved to the failed folder. */
@@ -339,7 +352,9 @@ class ShipmentFilesRouteTest extends EndToEndTest {
 
     private String failureReason(String fileName) {
         return jdbc.sql("SELECT failure_reason FROM ingested_file WHERE file_name = :name AND state = 'FAILED'")
-                .param("name", fileName).query(String.class).single();
+            .param("name", fileName)
+            .query(String.class)
+            .single();
     }
 
     private static String awaitReason(String fileName) throws IOException {
@@ -355,4 +370,5 @@ class ShipmentFilesRouteTest extends EndToEndTest {
             return files.filter(p -> p.getFileName().toString().endsWith("-" + fileName)).toList();
         }
     }
+
 }

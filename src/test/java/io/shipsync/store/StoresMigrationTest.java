@@ -1,15 +1,16 @@
 package io.shipsync.store;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
- * Upgrading a database of the single-store days (migrations V1 to V4) to stores (V5) keeps every update, known order
- * and gate: what was the TribeMade store's becomes the store named default, and order ids become text.
+ * Upgrading a database of the single-store days (migrations V1 to V4) to stores (V5)
+ * keeps every update, known order and gate: what was the TribeMade store's becomes the
+ * store named default, and order ids become text.
  */
 class StoresMigrationTest {
 
@@ -17,7 +18,9 @@ class StoresMigrationTest {
 
     private final DriverManagerDataSource database = new DriverManagerDataSource(
             "jdbc:h2:mem:stores-migration;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;"
-                    + "DB_CLOSE_DELAY=-1", "", "");
+                    + "DB_CLOSE_DELAY=-1",
+            "", "");
+
     private final JdbcClient jdbc = JdbcClient.create(database);
 
     @Test
@@ -30,36 +33,41 @@ class StoresMigrationTest {
                         CURRENT_TIMESTAMP)""").param("order", ORDER).update();
         jdbc.sql("""
                 INSERT INTO known_order (store_key, order_id, status, learned_from, updated_at)
-                VALUES ('tribemade', :order, 'started', 'PLATFORM', CURRENT_TIMESTAMP)""").param("order", ORDER).update();
+                VALUES ('tribemade', :order, 'started', 'PLATFORM', CURRENT_TIMESTAMP)""")
+            .param("order", ORDER)
+            .update();
         jdbc.sql("""
                 INSERT INTO dispatch_gate (store_key, closed_until, auth_failed, reason, updated_at)
                 VALUES ('tribemade/status-updates', CURRENT_TIMESTAMP, FALSE, '429', CURRENT_TIMESTAMP)""").update();
-        jdbc.sql("INSERT INTO request_window (budget_key, answered_at) VALUES ('tribemade/order-reads', CURRENT_TIMESTAMP)")
-                .update();
+        jdbc.sql("INSERT INTO request_window (budget_key, answered_at)"
+                + " VALUES ('tribemade/order-reads', CURRENT_TIMESTAMP)")
+            .update();
 
         migrate("5");
 
         assertThat(jdbc.sql("SELECT store_key || ' ' || order_id FROM status_update").query(String.class).list())
-                .containsExactly("default " + ORDER);
+            .containsExactly("default " + ORDER);
         assertThat(jdbc.sql("SELECT store_key || ' ' || order_id FROM known_order").query(String.class).list())
-                .containsExactly("default " + ORDER);
+            .containsExactly("default " + ORDER);
         assertThat(jdbc.sql("SELECT store_key FROM dispatch_gate").query(String.class).list())
-                .containsExactly("default/status-updates");
+            .containsExactly("default/status-updates");
         assertThat(jdbc.sql("SELECT budget_key FROM request_window").query(String.class).list())
-                .containsExactly("default/order-reads");
+            .containsExactly("default/order-reads");
         // a Cekat id, and the same id in two stores: one update each
-        for (String store : new String[] {"cekat-a", "cekat-b"}) {
+        for (String store : new String[] { "cekat-a", "cekat-b" }) {
             jdbc.sql("""
                     INSERT INTO status_update (store_key, order_id, target_status, source, state, attempts,
                                                next_attempt_at, created_at, updated_at)
                     VALUES (:store, 'order_xyz789', 'processing', 'csv', 'PENDING', 0, CURRENT_TIMESTAMP,
                             CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)""").param("store", store).update();
         }
-        assertThat(jdbc.sql("SELECT COUNT(*) FROM status_update WHERE order_id = 'order_xyz789'").query(Long.class)
-                .single()).isEqualTo(2);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM status_update WHERE order_id = 'order_xyz789'")
+            .query(Long.class)
+            .single()).isEqualTo(2);
     }
 
     private void migrate(String target) {
         Flyway.configure().dataSource(database).locations("classpath:db/migration").target(target).load().migrate();
     }
+
 }

@@ -1,14 +1,10 @@
 package io.shipsync.tybrite;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.shipsync.courier.CourierCatalog;
 import io.shipsync.order.OrderStatus;
@@ -17,26 +13,31 @@ import io.shipsync.outbox.UpdateState;
 import io.shipsync.platform.PlatformAnswer;
 import io.shipsync.platform.PlatformHttp;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultMessage;
 import org.junit.jupiter.api.Test;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /** The Tybrite Labs adapter's own rules, where the fake cannot show them. */
 class TybriteApiTest {
 
     private static final Instant NOW = Instant.parse("2026-11-29T12:00:00Z");
 
-    private final TybriteApi api = new TybriteApi(new PlatformHttp(new ObjectMapper(), Clock.fixed(NOW, ZoneOffset.UTC)),
-            new CourierCatalog(Map.of()), Clock.fixed(NOW, ZoneOffset.UTC));
+    private final TybriteApi api = new TybriteApi(
+            new PlatformHttp(new ObjectMapper(), Clock.fixed(NOW, ZoneOffset.UTC)), new CourierCatalog(Map.of()),
+            Clock.fixed(NOW, ZoneOffset.UTC));
 
     @Test
     void signs_the_timestamp_a_dot_and_the_exact_body_with_hmac_sha256_in_base64() {
-        // echo -n '1700000000.{"order_status":"processing"}' | openssl dgst -sha256 -hmac tybrite-secret -binary | base64
+        // echo -n '1700000000.{"order_status":"processing"}' | openssl dgst -sha256 -hmac
+        // tybrite-secret -binary | base64
         assertThat(TybriteApi.signature("tybrite-secret", "1700000000",
                 "{\"order_status\":\"processing\"}".getBytes(StandardCharsets.UTF_8)))
-                .isEqualTo("u8QQUSMc5r01NomKpmmASjGi1chOlmckyjGY27iZxs0=");
+            .isEqualTo("u8QQUSMc5r01NomKpmmASjGi1chOlmckyjGY27iZxs0=");
     }
 
     @Test
@@ -46,19 +47,18 @@ class TybriteApiTest {
                 OrderStatus.DISPATCHED, null, 1, NOW, null, Instant.parse("2026-11-28T09:15:30.123Z"), null);
 
         assertThat(TybriteApi.idempotencyKey(update, OrderStatus.DISPATCHED))
-                .isEqualTo("update-shipped-770e8400-e29b-41d4-a716-446655440789-42");
+            .isEqualTo("update-shipped-770e8400-e29b-41d4-a716-446655440789-42");
         assertThat(TybriteApi.idempotencyKey(update, OrderStatus.DELIVERED))
-                .isEqualTo("update-delivered-770e8400-e29b-41d4-a716-446655440789-42");
-        assertThat(api.body(update, OrderStatus.DISPATCHED)).containsExactly(
-                Map.entry("order_status", "shipped"),
+            .isEqualTo("update-delivered-770e8400-e29b-41d4-a716-446655440789-42");
+        assertThat(api.body(update, OrderStatus.DISPATCHED)).containsExactly(Map.entry("order_status", "shipped"),
                 Map.entry("tracking_number", "https://example.com/t/1"),
                 Map.entry("shipped_at", "2026-11-28T09:15:30Z"));
     }
 
     @Test
     void a_403_is_a_key_that_may_not_write_so_the_store_pauses_rather_than_the_update_failing() {
-        PlatformAnswer answer = api.classifyUpdate(answer(403,
-                "{\"error\":{\"code\":\"forbidden\",\"message\":\"Publishable keys cannot perform write operations\"}}"));
+        PlatformAnswer answer = api.classifyUpdate(answer(403, "{\"error\":{\"code\":\"forbidden\","
+                + "\"message\":\"Publishable keys cannot perform write operations\"}}"));
 
         assertThat(answer.outcome()).isEqualTo(new PlatformAnswer.Unauthorized(403, "Publishable keys cannot perform "
                 + "write operations; a publishable key (tybrite_pk_...) cannot update orders"));
@@ -82,4 +82,5 @@ class TybriteApiTest {
         message.setBody(body);
         return message;
     }
+
 }

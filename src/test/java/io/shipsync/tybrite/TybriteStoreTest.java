@@ -1,8 +1,5 @@
 package io.shipsync.tybrite;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,14 +9,13 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 import io.shipsync.EndToEndTest;
 import io.shipsync.sandbox.Fault;
 import io.shipsync.sandbox.RecordedRequest;
 import io.shipsync.sandbox.RetryAfterCheck;
 import io.shipsync.sandbox.TybriteSandbox;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -27,17 +23,24 @@ import org.junit.jupiter.api.Test;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 /**
- * A Tybrite Labs store end to end: shipment files with a {@code store} column in the inbox, the outbox in H2, real
- * signed HTTP to {@link TybriteSandbox}es. Three stores share one service:
+ * A Tybrite Labs store end to end: shipment files with a {@code store} column in the
+ * inbox, the outbox in H2, real signed HTTP to {@link TybriteSandbox}es. Three stores
+ * share one service:
  * <ul>
- *   <li>{@value #STORE}: its fake allows far more than shipsync's own 10 a second, so every request the fake records
- *       is one shipsync meant to send;</li>
- *   <li>{@value #WRONG_KEY_STORE}: a fake of its own, with a secret key that fake does not know (401);</li>
- *   <li>{@value #LIMITED_STORE}: a second fake stricter than shipsync (2 updates per 2 s, without
- *       {@code X-RateLimit-*} headers), so only its 429s with {@code Retry-After} hold shipsync back.</li>
+ * <li>{@value #STORE}: its fake allows far more than shipsync's own 10 a second, so every
+ * request the fake records is one shipsync meant to send;</li>
+ * <li>{@value #WRONG_KEY_STORE}: a fake of its own, with a secret key that fake does not
+ * know (401);</li>
+ * <li>{@value #LIMITED_STORE}: a second fake stricter than shipsync (2 updates per 2 s,
+ * without {@code X-RateLimit-*} headers), so only its 429s with {@code Retry-After} hold
+ * shipsync back.</li>
  * </ul>
- * Tybrite has no order read: an update whose answer was lost is sent again with the same idempotency key and body.
+ * Tybrite has no order read: an update whose answer was lost is sent again with the same
+ * idempotency key and body.
  */
 class TybriteStoreTest extends EndToEndTest {
 
@@ -69,13 +72,18 @@ class TybriteStoreTest extends EndToEndTest {
         tybrite.addAccount(SECRET_KEY, HMAC_SECRET);
         store(registry, STORE, tybrite, SECRET_KEY, HMAC_SECRET);
 
-        // a fake of its own: the paused store's probes must not use up faults injected into the first one
+        // a fake of its own: the paused store's probes must not use up faults injected
+        // into the first one
         refusingTybrite = TybriteSandbox.builder().port(0).build().start();
         refusingTybrite.addAccount(SECRET_KEY, HMAC_SECRET);
         store(registry, WRONG_KEY_STORE, refusingTybrite, UNKNOWN_KEY, HMAC_SECRET);
 
-        strictTybrite = TybriteSandbox.builder().port(0).updateLimit(LIMITED_REQUESTS, LIMITED_WINDOW)
-                .withoutRateLimitHeaders().build().start();
+        strictTybrite = TybriteSandbox.builder()
+            .port(0)
+            .updateLimit(LIMITED_REQUESTS, LIMITED_WINDOW)
+            .withoutRateLimitHeaders()
+            .build()
+            .start();
         strictTybrite.addAccount(LIMITED_KEY, LIMITED_HMAC_SECRET);
         store(registry, LIMITED_STORE, strictTybrite, LIMITED_KEY, LIMITED_HMAC_SECRET);
     }
@@ -98,21 +106,28 @@ class TybriteStoreTest extends EndToEndTest {
         refusingTybrite.stop();
     }
 
-    /** Every test leaves the fake healthy and the working stores' outbox settled, so the next one starts clean. */
+    /**
+     * Every test leaves the fake healthy and the working stores' outbox settled, so the
+     * next one starts clean.
+     */
     @AfterEach
     void settleLeftovers() {
         tybrite.clearFaults();
         try {
             await().atMost(Duration.ofSeconds(10)).until(() -> pendingOf(STORE) + pendingOf(LIMITED_STORE) == 0);
-        } catch (ConditionTimeoutException stuck) {
-            // the test has failed already; keep its leftovers from disturbing the next test
+        }
+        catch (ConditionTimeoutException stuck) {
+            // the test has failed already; keep its leftovers from disturbing the next
+            // test
             jdbc.sql("UPDATE status_update SET state = 'REJECTED', detail = 'abandoned by test clean-up' "
                     + "WHERE state IN ('PENDING', 'SENDING') AND store_key <> :paused")
-                    .param("paused", WRONG_KEY_STORE).update();
+                .param("paused", WRONG_KEY_STORE)
+                .update();
         }
     }
 
-    // ------------------------------------------------------------------------------------------ mapping and signing
+    // ------------------------------------------------------------------------------------------
+    // mapping and signing
 
     @Test
     void sends_each_status_in_tybrite_words_with_tracking_number_and_times() throws IOException {
@@ -123,12 +138,11 @@ class TybriteStoreTest extends EndToEndTest {
         UUID toCancelled = newTybriteOrder("processing");
         Instant before = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
-        drop("mapping.csv", HEADER
-                + STORE + "," + toProcessing + ",processing,,,\n"
-                + STORE + "," + toShipped + ",dispatched,,delhivery,DLVY4242\n"
-                + STORE + "," + toShippedWithLink + ",dispatched,https://courier.example/track?id=XY-9,,\n"
-                + STORE + "," + toDelivered + ",delivered,,,\n"
-                + STORE + "," + toCancelled + ",cancelled,,,\n");
+        drop("mapping.csv",
+                HEADER + STORE + "," + toProcessing + ",processing,,,\n" + STORE + "," + toShipped
+                        + ",dispatched,,delhivery,DLVY4242\n" + STORE + "," + toShippedWithLink
+                        + ",dispatched,https://courier.example/track?id=XY-9,,\n" + STORE + "," + toDelivered
+                        + ",delivered,,,\n" + STORE + "," + toCancelled + ",cancelled,,,\n");
 
         List<String> report = awaitReport("mapping");
         assertThat(reportLine(report, 2)).startsWith("2," + toProcessing + ",processing,applied,");
@@ -146,7 +160,7 @@ class TybriteStoreTest extends EndToEndTest {
         TybriteSandbox.Order shippedWithLink = tybrite.order(toShippedWithLink);
         assertThat(shippedWithLink.orderStatus()).isEqualTo("shipped");
         assertThat(shippedWithLink.trackingNumber()).as("an unknown courier's link is sent as it is")
-                .isEqualTo("https://courier.example/track?id=XY-9");
+            .isEqualTo("https://courier.example/track?id=XY-9");
         TybriteSandbox.Order delivered = tybrite.order(toDelivered);
         assertThat(delivered.orderStatus()).isEqualTo("delivered");
         assertThat(delivered.deliveredAt()).isBetween(before, after);
@@ -165,13 +179,15 @@ class TybriteStoreTest extends EndToEndTest {
         drop("signed-2.csv", HEADER + STORE + "," + order + ",dispatched,,delhivery,DLVY5151\n");
         assertThat(reportLine(awaitReport("signed-2"), 2)).startsWith("2," + order + ",dispatched,applied,");
 
-        // an unsigned or wrongly signed request is a 401 at the fake: one 200 per status proves the signature held
+        // an unsigned or wrongly signed request is a 401 at the fake: one 200 per status
+        // proves the signature held
         assertThat(patchesFor(tybrite, order)).extracting(RecordedRequest::status).containsExactly(200, 200);
         assertThat(tybrite.order(order).orderStatus()).isEqualTo("shipped");
         assertThat(tybrite.notifications(order)).isEqualTo(2);
     }
 
-    // ------------------------------------------------------------------------------------------ failures that pass
+    // ------------------------------------------------------------------------------------------
+    // failures that pass
 
     @Test
     void sends_the_same_request_again_when_the_answer_is_lost_and_tybrite_replays_it_without_a_second_email()
@@ -183,11 +199,12 @@ class TybriteStoreTest extends EndToEndTest {
 
         assertThat(reportLine(awaitReport("lost-answer"), 2)).startsWith("2," + order + ",dispatched,applied,");
         assertThat(patchesFor(tybrite, order)).extracting(RecordedRequest::status)
-                .containsExactly(RecordedRequest.NO_RESPONSE, 200);
+            .containsExactly(RecordedRequest.NO_RESPONSE, 200);
         assertThat(tybrite.replayedIdempotencyKeys())
-                .as("the retry carried the first request's Idempotency-Key and body, so the fake answered it as a replay")
-                .filteredOn(key -> key.contains(order.toString()))
-                .singleElement().satisfies(key -> assertThat(key).startsWith("update-shipped-" + order + "-"));
+            .as("the retry carried the first request's Idempotency-Key and body, so the fake answered it as a replay")
+            .filteredOn(key -> key.contains(order.toString()))
+            .singleElement()
+            .satisfies(key -> assertThat(key).startsWith("update-shipped-" + order + "-"));
         assertThat(tybrite.notifications(order)).as("no second email to the customer").isEqualTo(1);
         assertThat(tybrite.order(order).trackingNumber()).isEqualTo("DLVY6161");
         assertThat(deadLettersOf(STORE, order)).isZero();
@@ -202,7 +219,7 @@ class TybriteStoreTest extends EndToEndTest {
 
         assertThat(reportLine(awaitReport("dropped-before"), 2)).startsWith("2," + order + ",processing,applied,");
         assertThat(patchesFor(tybrite, order)).extracting(RecordedRequest::status)
-                .containsExactly(RecordedRequest.NO_RESPONSE, 200);
+            .containsExactly(RecordedRequest.NO_RESPONSE, 200);
         assertThat(tybrite.replayedIdempotencyKeys()).noneMatch(key -> key.contains(order.toString()));
         assertThat(tybrite.order(order).orderStatus()).isEqualTo("processing");
         assertThat(tybrite.notifications(order)).isEqualTo(1);
@@ -243,7 +260,8 @@ class TybriteStoreTest extends EndToEndTest {
         RetryAfterCheck.assertRetryAfterHonoured(strictTybrite.requests(), LIMITED_WINDOW);
     }
 
-    // ------------------------------------------------------------------------------------------ 401
+    // ------------------------------------------------------------------------------------------
+    // 401
 
     @Test
     void pauses_the_store_whose_key_tybrite_refuses_and_keeps_its_updates_pending() throws Exception {
@@ -254,23 +272,27 @@ class TybriteStoreTest extends EndToEndTest {
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             JsonNode dispatch = health().path("components").path("statusDispatch");
-            assertThat(dispatch.path("status").asText()).as("the service stays up for the other stores").isEqualTo("UP");
+            assertThat(dispatch.path("status").asText()).as("the service stays up for the other stores")
+                .isEqualTo("UP");
             assertThat(dispatch.path("details").path(WRONG_KEY_STORE).path("paused").asText())
-                    .contains("Invalid API key");
+                .contains("Invalid API key");
             assertThat(dispatch.path("details").has(STORE)).as("the other store is not paused").isFalse();
         });
-        // the paused store probes the key once per auth-retry-interval: SENDING while a probe is out, PENDING after it
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() ->
-                List.of("PENDING", "SENDING").contains(stateOf(WRONG_KEY_STORE, order))
-                        && deadLettersOf(WRONG_KEY_STORE, order) == 0);
+        // the paused store probes the key once per auth-retry-interval: SENDING while a
+        // probe is out, PENDING after it
+        await().during(Duration.ofSeconds(2))
+            .atMost(Duration.ofSeconds(4))
+            .until(() -> List.of("PENDING", "SENDING").contains(stateOf(WRONG_KEY_STORE, order))
+                    && deadLettersOf(WRONG_KEY_STORE, order) == 0);
         await().atMost(Duration.ofSeconds(3)).until(() -> stateOf(WRONG_KEY_STORE, order).equals("PENDING"));
         assertThat(patchesFor(refusingTybrite, order)).isNotEmpty()
-                .allSatisfy(patch -> assertThat(patch.status()).isEqualTo(401));
+            .allSatisfy(patch -> assertThat(patch.status()).isEqualTo(401));
         assertThat(refusingTybrite.order(order).orderStatus()).isEqualTo("pending");
         assertThat(reportOf("wrong-key")).as("the row is not settled, so its file has no report yet").doesNotExist();
     }
 
-    // ------------------------------------------------------------------------------------------ dead letters
+    // ------------------------------------------------------------------------------------------
+    // dead letters
 
     @Test
     void dead_letters_an_update_of_an_order_tybrite_does_not_have_with_its_reason() throws IOException {
@@ -279,7 +301,7 @@ class TybriteStoreTest extends EndToEndTest {
         drop("unknown-order.csv", HEADER + STORE + "," + unknown + ",processing,,,\n");
 
         assertThat(reportLine(awaitReport("unknown-order"), 2)).startsWith("2," + unknown + ",processing,dead-letter,")
-                .contains("Order not found");
+            .contains("Order not found");
         assertThat(deadLetterReason(STORE, unknown)).contains("Order not found");
         assertThat(patchesFor(tybrite, unknown)).extracting(RecordedRequest::status).containsExactly(404);
     }
@@ -291,18 +313,20 @@ class TybriteStoreTest extends EndToEndTest {
         drop("cancelled-order.csv", HEADER + STORE + "," + cancelled + ",processing,,,\n");
 
         assertThat(reportLine(awaitReport("cancelled-order"), 2))
-                .startsWith("2," + cancelled + ",processing,dead-letter,")
-                .contains("Order is already cancelled; its order_status cannot change to processing");
+            .startsWith("2," + cancelled + ",processing,dead-letter,")
+            .contains("Order is already cancelled; its order_status cannot change to processing");
         assertThat(deadLetterReason(STORE, cancelled))
-                .contains("Order is already cancelled; its order_status cannot change to processing");
-        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() ->
-                patchesFor(tybrite, cancelled).size() == 1);
+            .contains("Order is already cancelled; its order_status cannot change to processing");
+        await().during(Duration.ofMillis(1500))
+            .atMost(Duration.ofSeconds(3))
+            .until(() -> patchesFor(tybrite, cancelled).size() == 1);
         assertThat(patchesFor(tybrite, cancelled)).extracting(RecordedRequest::status).containsExactly(409);
         assertThat(tybrite.order(cancelled).orderStatus()).isEqualTo("cancelled");
         assertThat(tybrite.notifications(cancelled)).isZero();
     }
 
-    // ------------------------------------------------------------------------------------------ helpers
+    // ------------------------------------------------------------------------------------------
+    // helpers
 
     static UUID newTybriteOrder(String status) {
         UUID id = UUID.randomUUID();
@@ -311,30 +335,44 @@ class TybriteStoreTest extends EndToEndTest {
     }
 
     static List<RecordedRequest> patchesFor(TybriteSandbox fake, UUID order) {
-        return fake.requests().stream()
-                .filter(r -> r.method().equals("PATCH") && r.path().equals("/v1/orders/" + order))
-                .toList();
+        return fake.requests()
+            .stream()
+            .filter(r -> r.method().equals("PATCH") && r.path().equals("/v1/orders/" + order))
+            .toList();
     }
 
     private long pendingOf(String store) {
-        return jdbc.sql("SELECT COUNT(*) FROM status_update WHERE store_key = :store AND state IN ('PENDING', 'SENDING')")
-                .param("store", store).query(Long.class).single();
+        return jdbc
+            .sql("SELECT COUNT(*) FROM status_update WHERE store_key = :store AND state IN ('PENDING', 'SENDING')")
+            .param("store", store)
+            .query(Long.class)
+            .single();
     }
 
     private String stateOf(String store, UUID order) {
-        return jdbc.sql("SELECT state FROM status_update WHERE store_key = :store AND order_id = :id ORDER BY id DESC LIMIT 1")
-                .param("store", store).param("id", order.toString()).query(String.class).single();
+        return jdbc
+            .sql("SELECT state FROM status_update WHERE store_key = :store AND order_id = :id ORDER BY id DESC LIMIT 1")
+            .param("store", store)
+            .param("id", order.toString())
+            .query(String.class)
+            .single();
     }
 
     private long deadLettersOf(String store, UUID... orders) {
         return jdbc.sql("SELECT COUNT(*) FROM dead_letter WHERE store_key = :store AND order_id IN (:ids)")
-                .param("store", store).param("ids", List.of(orders).stream().map(UUID::toString).toList())
-                .query(Long.class).single();
+            .param("store", store)
+            .param("ids", List.of(orders).stream().map(UUID::toString).toList())
+            .query(Long.class)
+            .single();
     }
 
     private String deadLetterReason(String store, UUID order) {
         Map<String, Object> row = jdbc.sql("SELECT reason FROM dead_letter WHERE store_key = :store AND order_id = :id")
-                .param("store", store).param("id", order.toString()).query().singleRow();
+            .param("store", store)
+            .param("id", order.toString())
+            .query()
+            .singleRow();
         return (String) row.get("reason");
     }
+
 }

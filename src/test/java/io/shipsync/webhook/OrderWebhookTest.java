@@ -1,8 +1,5 @@
 package io.shipsync.webhook;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -24,17 +21,26 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 /**
  * The order webhook through real HTTP on the running service, with a shared token and
- * {@code auto-status: processing}: what it accepts, what it refuses and why, and that every acknowledged event is
- * stored once and acted on once.
+ * {@code auto-status: processing}: what it accepts, what it refuses and why, and that
+ * every acknowledged event is stored once and acted on once.
  */
 class OrderWebhookTest extends EndToEndTest {
 
     private static final String TOKEN = "wh-test-token-5f1c2a9e7b";
+
     private static final String JSON = "application/json";
-    /** A second TribeMade store, with a key of its own, taking the events of its platform store id. */
+
+    /**
+     * A second TribeMade store, with a key of its own, taking the events of its platform
+     * store id.
+     */
     private static final String NORTH_KEY = "tb-test-nrth-key2";
+
     private static final UUID NORTH = UUID.fromString("5a000000-0000-4000-8000-00000000000a");
 
     @LocalServerPort
@@ -67,17 +73,23 @@ class OrderWebhookTest extends EndToEndTest {
         UUID order = UUID.randomUUID();
         platform.addOrder(NORTH, order, "started");
 
-        var response = webhook.post(WebhookClient.orderCreated(order).replace(WebhookClient.PLATFORM_STORE.toString(),
-                NORTH.toString()), "Content-Type", JSON, "X-Webhook-Token", TOKEN);
+        var response = webhook.post(
+                WebhookClient.orderCreated(order).replace(WebhookClient.PLATFORM_STORE.toString(), NORTH.toString()),
+                "Content-Type", JSON, "X-Webhook-Token", TOKEN);
 
         assertThat(response.statusCode()).isEqualTo(200);
-        // the platform answers 403 to another store's key: processing arrived with north's
+        // the platform answers 403 to another store's key: processing arrived with
+        // north's
         await().atMost(Duration.ofSeconds(10)).until(() -> platform.statusHistory(order).size() == 1);
         assertThat(platform.statusHistory(order)).containsExactly("processing");
-        assertThat(jdbc.sql("SELECT store_key FROM webhook_event WHERE order_id = :o").param("o", order)
-                .query(String.class).single()).isEqualTo("north");
-        assertThat(jdbc.sql("SELECT store_key FROM status_update WHERE order_id = :o").param("o", order)
-                .query(String.class).single()).isEqualTo("north");
+        assertThat(jdbc.sql("SELECT store_key FROM webhook_event WHERE order_id = :o")
+            .param("o", order)
+            .query(String.class)
+            .single()).isEqualTo("north");
+        assertThat(jdbc.sql("SELECT store_key FROM status_update WHERE order_id = :o")
+            .param("o", order)
+            .query(String.class)
+            .single()).isEqualTo("north");
     }
 
     @Test
@@ -87,24 +99,33 @@ class OrderWebhookTest extends EndToEndTest {
         var response = webhook.post(WebhookClient.orderCreated(order), "Content-Type", JSON, "X-Webhook-Token", TOKEN);
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith(JSON));
+        assertThat(response.headers().firstValue("Content-Type"))
+            .hasValueSatisfying(t -> assertThat(t).startsWith(JSON));
         assertThat(response.body()).contains("\"status\":\"accepted\"").contains("\"event_id\":" + eventId(order));
         await().atMost(Duration.ofSeconds(10)).until(() -> platform.statusHistory(order).size() == 1);
         assertThat(platform.statusHistory(order)).containsExactly("processing");
         assertThat(jdbc.sql("SELECT source || ' / ' || source_ref FROM status_update WHERE order_id = :o")
-                .param("o", order).query(String.class).single()).isEqualTo("webhook / webhook event " + eventId(order));
-        assertThat(jdbc.sql("SELECT platform_store_id FROM known_order WHERE order_id = :o").param("o", order)
-                .query(UUID.class).single()).isEqualTo(WebhookClient.PLATFORM_STORE);
-        assertThat(jdbc.sql("SELECT ordered_at FROM known_order WHERE order_id = :o").param("o", order)
-                .query(OffsetDateTime.class).single().toInstant())
-                .isEqualTo(OffsetDateTime.of(2024, 11, 16, 10, 30, 45, 123_456_000, ZoneOffset.UTC).toInstant());
+            .param("o", order)
+            .query(String.class)
+            .single()).isEqualTo("webhook / webhook event " + eventId(order));
+        assertThat(jdbc.sql("SELECT platform_store_id FROM known_order WHERE order_id = :o")
+            .param("o", order)
+            .query(UUID.class)
+            .single()).isEqualTo(WebhookClient.PLATFORM_STORE);
+        assertThat(jdbc.sql("SELECT ordered_at FROM known_order WHERE order_id = :o")
+            .param("o", order)
+            .query(OffsetDateTime.class)
+            .single()
+            .toInstant())
+            .isEqualTo(OffsetDateTime.of(2024, 11, 16, 10, 30, 45, 123_456_000, ZoneOffset.UTC).toInstant());
     }
 
     @Test
     void the_token_may_come_in_the_query_for_platforms_that_only_take_a_url() throws Exception {
         UUID order = UUID.randomUUID();
 
-        var response = webhook.postWithQuery("?token=" + TOKEN, WebhookClient.orderCreated(order), "Content-Type", JSON);
+        var response = webhook.postWithQuery("?token=" + TOKEN, WebhookClient.orderCreated(order), "Content-Type",
+                JSON);
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(storedEvents(order)).isEqualTo(1);
@@ -144,7 +165,8 @@ class OrderWebhookTest extends EndToEndTest {
 
         var text = webhook.post(event, "Content-Type", "text/plain", "X-Webhook-Token", TOKEN);
         var form = webhook.post(event, "Content-Type", "application/x-www-form-urlencoded", "X-Webhook-Token", TOKEN);
-        var latin1 = webhook.post(event, "Content-Type", "application/json; charset=ISO-8859-1", "X-Webhook-Token", TOKEN);
+        var latin1 = webhook.post(event, "Content-Type", "application/json; charset=ISO-8859-1", "X-Webhook-Token",
+                TOKEN);
         var none = webhook.post(event, "X-Webhook-Token", TOKEN);
         assertThat(storedEvents(order)).isZero();
         var utf8 = webhook.post(event, "Content-Type", "application/json; charset=utf-8", "X-Webhook-Token", TOKEN);
@@ -175,21 +197,23 @@ class OrderWebhookTest extends EndToEndTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', textBlock = """
-            not JSON                  | {"event": "order.created",                 | not valid JSON
-            not an object             | ["order.created"]                          | must be a JSON object
-            another event             | {"event": "order.updated"}                 | "order.updated" is not handled here
-            no event                  | {"order_id": "770e8400-e29b-41d4-a716-446655440789"} | event is missing
-            order_id not a UUID       | @order_id=12345                            | order_id must be a UUID
-            store_id missing          | @store_id=                                 | store_id is missing
-            created_at not a time     | @created_at=yesterday                      | created_at must be an ISO 8601 timestamp
-            unknown status            | @status=shipped                            | "shipped" is not an order status
-            not a new order           | @status=processing                         | "processing" is not the status of a new order
-            another store             | @store_id=5a000000-0000-4000-8000-0000000000ff | is not a store shipsync works for
-            two order_ids             | @duplicate                                 | Duplicate field
-            trailing data             | @trailing                                  | not valid JSON
-            empty body                | @empty                                     | body is empty
-            """)
+    @SuppressWarnings("checkstyle:LineLength")
+    @CsvSource(delimiter = '|',
+            textBlock = """
+                    not JSON                  | {"event": "order.created",                 | not valid JSON
+                    not an object             | ["order.created"]                          | must be a JSON object
+                    another event             | {"event": "order.updated"}                 | "order.updated" is not handled here
+                    no event                  | {"order_id": "770e8400-e29b-41d4-a716-446655440789"} | event is missing
+                    order_id not a UUID       | @order_id=12345                            | order_id must be a UUID
+                    store_id missing          | @store_id=                                 | store_id is missing
+                    created_at not a time     | @created_at=yesterday                      | created_at must be an ISO 8601 timestamp
+                    unknown status            | @status=shipped                            | "shipped" is not an order status
+                    not a new order           | @status=processing                         | "processing" is not the status of a new order
+                    another store             | @store_id=5a000000-0000-4000-8000-0000000000ff | is not a store shipsync works for
+                    two order_ids             | @duplicate                                 | Duplicate field
+                    trailing data             | @trailing                                  | not valid JSON
+                    empty body                | @empty                                     | body is empty
+                    """)
     void a_malformed_event_is_refused_with_a_reason(String name, String body, String reason) throws Exception {
         UUID order = UUID.randomUUID();
 
@@ -204,8 +228,10 @@ class OrderWebhookTest extends EndToEndTest {
     void the_documented_nullable_fields_may_be_null() throws Exception {
         UUID order = UUID.randomUUID();
         String event = WebhookClient.orderCreated(order)
-                .replace("\"Slim Fit\"", "null").replace("\"L\"", "null").replace("\"Navy Blue\"", "null")
-                .replace("\"Please gift wrap\"", "null");
+            .replace("\"Slim Fit\"", "null")
+            .replace("\"L\"", "null")
+            .replace("\"Navy Blue\"", "null")
+            .replace("\"Please gift wrap\"", "null");
 
         var response = webhook.post(event, "Content-Type", JSON, "X-Webhook-Token", TOKEN);
 
@@ -245,11 +271,12 @@ class OrderWebhookTest extends EndToEndTest {
         var senders = Executors.newFixedThreadPool(20);
         try {
             for (int i = 0; i < 20; i++) {
-                Callable<HttpResponse<String>> send =
-                        () -> webhook.post(event, "Content-Type", JSON, "X-Webhook-Token", TOKEN);
+                Callable<HttpResponse<String>> send = () -> webhook.post(event, "Content-Type", JSON, "X-Webhook-Token",
+                        TOKEN);
                 responses.add(senders.submit(send));
             }
-        } finally {
+        }
+        finally {
             senders.shutdown();
         }
 
@@ -273,29 +300,40 @@ class OrderWebhookTest extends EndToEndTest {
 
         webhook.post(WebhookClient.orderCreated(order), "Content-Type", JSON, "X-Webhook-Token", TOKEN);
 
-        String stored = jdbc.sql("SELECT payload FROM webhook_event WHERE order_id = :o").param("o", order)
-                .query(String.class).single();
-        assertThat(stored).contains(order.toString()).contains("\"quantity\":2").contains("Slim Fit")
-                .doesNotContain("Rahul").doesNotContain("rahul@example.com").doesNotContain("9876543210")
-                .doesNotContain("MG Road").doesNotContain("400001").doesNotContain("gift wrap");
+        String stored = jdbc.sql("SELECT payload FROM webhook_event WHERE order_id = :o")
+            .param("o", order)
+            .query(String.class)
+            .single();
+        assertThat(stored).contains(order.toString())
+            .contains("\"quantity\":2")
+            .contains("Slim Fit")
+            .doesNotContain("Rahul")
+            .doesNotContain("rahul@example.com")
+            .doesNotContain("9876543210")
+            .doesNotContain("MG Road")
+            .doesNotContain("400001")
+            .doesNotContain("gift wrap");
     }
 
     @Test
     void a_late_event_does_not_move_an_order_that_has_gone_further() throws Exception {
         UUID order = newOrder("dispatched");
         jdbc.sql("""
-                        INSERT INTO known_order (store_key, order_id, status, learned_from, updated_at)
-                        VALUES ('default', :o, 'dispatched', 'UPDATE', CURRENT_TIMESTAMP)""")
-                .param("o", order).update();
+                INSERT INTO known_order (store_key, order_id, status, learned_from, updated_at)
+                VALUES ('default', :o, 'dispatched', 'UPDATE', CURRENT_TIMESTAMP)""").param("o", order).update();
 
         webhook.post(WebhookClient.orderCreated(order), "Content-Type", JSON, "X-Webhook-Token", TOKEN);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> "PROCESSED".equals(eventState(order)));
         assertThat(updatesFor(order)).isZero();
-        assertThat(jdbc.sql("SELECT status FROM known_order WHERE order_id = :o").param("o", order)
-                .query(String.class).single()).isEqualTo("dispatched");
-        assertThat(jdbc.sql("SELECT detail FROM webhook_event WHERE order_id = :o").param("o", order)
-                .query(String.class).single()).isEqualTo("order known as dispatched; processing not queued");
+        assertThat(jdbc.sql("SELECT status FROM known_order WHERE order_id = :o")
+            .param("o", order)
+            .query(String.class)
+            .single()).isEqualTo("dispatched");
+        assertThat(jdbc.sql("SELECT detail FROM webhook_event WHERE order_id = :o")
+            .param("o", order)
+            .query(String.class)
+            .single()).isEqualTo("order known as dispatched; processing not queued");
     }
 
     @Test
@@ -306,7 +344,8 @@ class OrderWebhookTest extends EndToEndTest {
         jdbc.sql("ALTER TABLE webhook_event RENAME TO webhook_event_away").update();
         try {
             unavailable = webhook.post(event, "Content-Type", JSON, "X-Webhook-Token", TOKEN);
-        } finally {
+        }
+        finally {
             jdbc.sql("ALTER TABLE webhook_event_away RENAME TO webhook_event").update();
         }
         var again = webhook.post(event, "Content-Type", JSON, "X-Webhook-Token", TOKEN);
@@ -325,17 +364,21 @@ class OrderWebhookTest extends EndToEndTest {
         try {
             webhook.post(WebhookClient.orderCreated(order), "Content-Type", JSON, "X-Webhook-Token", TOKEN);
             await().atMost(Duration.ofSeconds(10)).until(() -> "DEAD".equals(eventState(order)));
-        } finally {
+        }
+        finally {
             jdbc.sql("ALTER TABLE known_order_away RENAME TO known_order").update();
         }
 
         assertThat(jdbc.sql("""
-                        SELECT d.source || ' / ' || d.source_ref FROM dead_letter d
-                        JOIN webhook_event e ON e.id = d.webhook_event_id WHERE e.order_id = :o""")
-                .param("o", order).query(String.class).single()).isEqualTo("webhook / webhook event " + eventId(order));
-        assertThat(jdbc.sql("SELECT reason FROM dead_letter WHERE order_id = :o").param("o", order)
-                .query(String.class).single()).contains("failed while processing the order.created event")
-                .containsIgnoringCase("known_order");
+                SELECT d.source || ' / ' || d.source_ref FROM dead_letter d
+                JOIN webhook_event e ON e.id = d.webhook_event_id WHERE e.order_id = :o""")
+            .param("o", order)
+            .query(String.class)
+            .single()).isEqualTo("webhook / webhook event " + eventId(order));
+        assertThat(jdbc.sql("SELECT reason FROM dead_letter WHERE order_id = :o")
+            .param("o", order)
+            .query(String.class)
+            .single()).contains("failed while processing the order.created event").containsIgnoringCase("known_order");
         assertThat(updatesFor(order)).isZero();
     }
 
@@ -345,23 +388,28 @@ class OrderWebhookTest extends EndToEndTest {
         UUID failing = newOrder("started");
         UUID last = newOrder("started");
         jdbc.sql("ALTER TABLE known_order ADD CONSTRAINT refuse_one_order CHECK (order_id <> CAST('" + failing
-                + "' AS UUID))").update();
+                + "' AS UUID))")
+            .update();
         try {
             for (UUID order : List.of(first, failing, last)) {
                 webhook.post(WebhookClient.orderCreated(order), "Content-Type", JSON, "X-Webhook-Token", TOKEN);
             }
             await().atMost(Duration.ofSeconds(10)).until(() -> "DEAD".equals(eventState(failing)));
-        } finally {
+        }
+        finally {
             jdbc.sql("ALTER TABLE known_order DROP CONSTRAINT refuse_one_order").update();
         }
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> "PROCESSED".equals(eventState(first))
-                && "PROCESSED".equals(eventState(last)));
+        await().atMost(Duration.ofSeconds(10))
+            .until(() -> "PROCESSED".equals(eventState(first)) && "PROCESSED".equals(eventState(last)));
         assertThat(updatesFor(first)).isEqualTo(1);
         assertThat(updatesFor(last)).isEqualTo(1);
         assertThat(updatesFor(failing)).isZero();
-        assertThat(jdbc.sql("SELECT COUNT(*) FROM dead_letter WHERE webhook_event_id IS NOT NULL AND order_id IN (:orders)")
-                .param("orders", List.of(first, failing, last)).query(Long.class).single()).isEqualTo(1);
+        assertThat(jdbc
+            .sql("SELECT COUNT(*) FROM dead_letter WHERE webhook_event_id IS NOT NULL AND order_id IN (:orders)")
+            .param("orders", List.of(first, failing, last))
+            .query(Long.class)
+            .single()).isEqualTo(1);
     }
 
     private static String malformed(UUID order, String body) {
@@ -384,26 +432,39 @@ class OrderWebhookTest extends EndToEndTest {
     }
 
     private long storedEvents(UUID order) {
-        return jdbc.sql("SELECT COUNT(*) FROM webhook_event WHERE order_id = :o").param("o", order)
-                .query(Long.class).single();
+        return jdbc.sql("SELECT COUNT(*) FROM webhook_event WHERE order_id = :o")
+            .param("o", order)
+            .query(Long.class)
+            .single();
     }
 
     private long eventId(UUID order) {
-        return jdbc.sql("SELECT id FROM webhook_event WHERE order_id = :o").param("o", order).query(Long.class).single();
+        return jdbc.sql("SELECT id FROM webhook_event WHERE order_id = :o")
+            .param("o", order)
+            .query(Long.class)
+            .single();
     }
 
     private String eventState(UUID order) {
-        return jdbc.sql("SELECT state FROM webhook_event WHERE order_id = :o").param("o", order)
-                .query(String.class).optional().orElse(null);
+        return jdbc.sql("SELECT state FROM webhook_event WHERE order_id = :o")
+            .param("o", order)
+            .query(String.class)
+            .optional()
+            .orElse(null);
     }
 
     private int deliveries(UUID order) {
-        return jdbc.sql("SELECT deliveries FROM webhook_event WHERE order_id = :o").param("o", order)
-                .query(Integer.class).single();
+        return jdbc.sql("SELECT deliveries FROM webhook_event WHERE order_id = :o")
+            .param("o", order)
+            .query(Integer.class)
+            .single();
     }
 
     private long updatesFor(UUID order) {
-        return jdbc.sql("SELECT COUNT(*) FROM status_update WHERE order_id = :o").param("o", order)
-                .query(Long.class).single();
+        return jdbc.sql("SELECT COUNT(*) FROM status_update WHERE order_id = :o")
+            .param("o", order)
+            .query(Long.class)
+            .single();
     }
+
 }

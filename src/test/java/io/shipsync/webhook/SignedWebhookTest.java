@@ -1,12 +1,9 @@
 package io.shipsync.webhook;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.UUID;
-
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -18,9 +15,12 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
- * The webhook with {@code shipsync.webhook.hmac-secret} and no token: only requests signed the way Tybrite Labs
- * documents get in, X-Signature = base64(HMAC-SHA256(secret, timestamp + "." + body)), within 5 minutes.
+ * The webhook with {@code shipsync.webhook.hmac-secret} and no token: only requests
+ * signed the way Tybrite Labs documents get in, X-Signature = base64(HMAC-SHA256(secret,
+ * timestamp + "." + body)), within 5 minutes.
  */
 class SignedWebhookTest extends EndToEndTest {
 
@@ -49,8 +49,8 @@ class SignedWebhookTest extends EndToEndTest {
         String body = WebhookClient.orderCreated(order);
         String timestamp = String.valueOf(Instant.now().getEpochSecond());
 
-        var response = webhook.post(body, "Content-Type", "application/json", "X-Timestamp", timestamp,
-                "X-Signature", sign(SECRET, timestamp, body));
+        var response = webhook.post(body, "Content-Type", "application/json", "X-Timestamp", timestamp, "X-Signature",
+                sign(SECRET, timestamp, body));
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(storedEvents(order)).isEqualTo(1);
@@ -88,8 +88,8 @@ class SignedWebhookTest extends EndToEndTest {
         String body = WebhookClient.orderCreated(order);
         String timestamp = String.valueOf(Instant.now().getEpochSecond());
 
-        var response = webhook.post(body, "Content-Type", "application/json", "X-Timestamp", timestamp,
-                "X-Signature", sign("another-secret", timestamp, body));
+        var response = webhook.post(body, "Content-Type", "application/json", "X-Timestamp", timestamp, "X-Signature",
+                sign("another-secret", timestamp, body));
 
         assertThat(response.statusCode()).isEqualTo(401);
         assertThat(storedEvents(order)).isZero();
@@ -102,8 +102,8 @@ class SignedWebhookTest extends EndToEndTest {
         String sixMinutesAgo = String.valueOf(Instant.now().minusSeconds(360).getEpochSecond());
         String fourMinutesAgo = String.valueOf(Instant.now().minusSeconds(240).getEpochSecond());
 
-        var stale = webhook.post(body, "Content-Type", "application/json", "X-Timestamp", sixMinutesAgo,
-                "X-Signature", sign(SECRET, sixMinutesAgo, body));
+        var stale = webhook.post(body, "Content-Type", "application/json", "X-Timestamp", sixMinutesAgo, "X-Signature",
+                sign(SECRET, sixMinutesAgo, body));
         var recent = webhook.post(body, "Content-Type", "application/json", "X-Timestamp", fourMinutesAgo,
                 "X-Signature", sign(SECRET, fourMinutesAgo, body));
 
@@ -126,12 +126,15 @@ class SignedWebhookTest extends EndToEndTest {
     private static String sign(String secret, String timestamp, String body) throws Exception {
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        return Base64.getEncoder().encodeToString(
-                mac.doFinal((timestamp + "." + body).getBytes(StandardCharsets.UTF_8)));
+        return Base64.getEncoder()
+            .encodeToString(mac.doFinal((timestamp + "." + body).getBytes(StandardCharsets.UTF_8)));
     }
 
     private long storedEvents(UUID order) {
-        return jdbc.sql("SELECT COUNT(*) FROM webhook_event WHERE order_id = :o").param("o", order)
-                .query(Long.class).single();
+        return jdbc.sql("SELECT COUNT(*) FROM webhook_event WHERE order_id = :o")
+            .param("o", order)
+            .query(Long.class)
+            .single();
     }
+
 }

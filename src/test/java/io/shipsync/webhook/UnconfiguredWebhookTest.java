@@ -1,7 +1,5 @@
 package io.shipsync.webhook;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.UUID;
 
 import io.shipsync.EndToEndTest;
@@ -14,7 +12,12 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** Authentication is on by default: with no token and no secret configured, the webhook takes nothing. */
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Authentication is on by default: with no token and no secret configured, the webhook
+ * takes nothing.
+ */
 @ExtendWith(OutputCaptureExtension.class)
 class UnconfiguredWebhookTest extends EndToEndTest {
 
@@ -40,4 +43,5 @@ class UnconfiguredWebhookTest extends EndToEndTest {
         assertThat(jdbc.sql("SELECT COUNT(*) FROM webhook_event").query(Long.class).single()).isZero();
         assertThat(output.getAll()).contains("The order webhook (POST /webhook/orders) refuses every request");
     }
+
 }

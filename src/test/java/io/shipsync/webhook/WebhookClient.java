@@ -16,6 +16,7 @@ public final class WebhookClient {
     public static final UUID PLATFORM_STORE = UUID.fromString("550e8400-e29b-41d4-a716-446655440000");
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
     private final String url;
 
     public WebhookClient(int port) {
@@ -55,14 +56,18 @@ public final class WebhookClient {
         return postWithQuery("", body, headers);
     }
 
-    /** @param query appended to the URL, e.g. {@code ?token=abc} */
-    public HttpResponse<String> postWithQuery(String query, String body, String... headers) throws IOException, InterruptedException {
+    /**
+     * @param query appended to the URL, e.g. {@code ?token=abc}
+     */
+    public HttpResponse<String> postWithQuery(String query, String body, String... headers)
+            throws IOException, InterruptedException {
         return send(request(query, headers).POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)));
     }
 
     /** A body sent chunked, without Content-Length, as a sender that streams would. */
     HttpResponse<String> postChunked(byte[] body, String... headers) throws IOException, InterruptedException {
-        return send(request("", headers).POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))));
+        return send(request("", headers)
+            .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))));
     }
 
     HttpResponse<String> get(String... headers) throws IOException, InterruptedException {
@@ -80,4 +85,5 @@ public final class WebhookClient {
     private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
+
 }
