@@ -1,5 +1,7 @@
 package io.shipsync.outbox;
 
+import java.util.Locale;
+
 /** Where a status update is in its life; see ARCHITECTURE.md "An update's life". */
 public enum UpdateState {
 
