@@ -192,6 +192,22 @@ public class TrackedShipments {
             .update();
     }
 
+    /**
+     * A person asks for a parked shipment to be followed again: polled at once, its
+     * failures counted afresh. A shipment past max-age is not (it would expire again at
+     * once).
+     * @return false when the shipment is not parked, or is expired
+     */
+    public boolean replay(long id) {
+        return jdbc.sql("""
+                UPDATE tracked_shipment
+                SET state = 'POLLING', next_poll_at = :now, consecutive_failures = 0, updated_at = :now
+                WHERE id = :id AND state IN ('RETURNED', 'EXCEPTION', 'FAILING')""")
+            .param("now", now())
+            .param("id", id)
+            .update() == 1;
+    }
+
     private OffsetDateTime now() {
         return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
     }

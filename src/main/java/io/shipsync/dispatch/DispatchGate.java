@@ -250,6 +250,22 @@ public class DispatchGate {
         }
     }
 
+    /**
+     * A person says the store's API key is fixed: its requests may go at once, instead of
+     * after the next automatic try. A key still refused pauses the store again.
+     * @return false when the store was not paused by a refused key
+     */
+    public boolean resume(Store store) {
+        if (!isAuthFailed(store.name())) {
+            return false;
+        }
+        log.info("Dispatch to {} resumed by a person; the next request tries the API key", store.name());
+        for (Budget each : Budget.values()) {
+            open(store.name(), each);
+        }
+        return true;
+    }
+
     public boolean isAuthFailed(String storeKey) {
         Closed closed = gates.get(key(storeKey, Budget.STATUS_UPDATES));
         return closed != null && closed.authFailed();

@@ -14,6 +14,7 @@ import io.shipsync.order.KnownOrders;
 import io.shipsync.order.OrderStatus;
 import io.shipsync.outbox.Outbox;
 import io.shipsync.outbox.StatusUpdate;
+import io.shipsync.outbox.UpdateHistory;
 import io.shipsync.outbox.UpdateState;
 import io.shipsync.platform.PlatformAnswer;
 import io.shipsync.platform.PlatformAnswer.Outcome;
@@ -59,6 +60,8 @@ public class StatusDispatcher {
 
     private final Outbox outbox;
 
+    private final UpdateHistory history;
+
     private final KnownOrders knownOrders;
 
     private final TrackedShipments shipments;
@@ -79,11 +82,13 @@ public class StatusDispatcher {
 
     private final Clock clock;
 
-    public StatusDispatcher(Outbox outbox, KnownOrders knownOrders, TrackedShipments shipments, Stores stores,
-            DispatchGate gate, PlatformCircuit circuit, RetryPolicy retries, StatusUpdateProperties properties,
-            TribeMadeProperties tribemade, TransactionTemplate transaction, Clock clock) {
+    public StatusDispatcher(Outbox outbox, UpdateHistory history, KnownOrders knownOrders, TrackedShipments shipments,
+            Stores stores, DispatchGate gate, PlatformCircuit circuit, RetryPolicy retries,
+            StatusUpdateProperties properties, TribeMadeProperties tribemade, TransactionTemplate transaction,
+            Clock clock) {
         this.readThrottlePeriod = tribemade.orderReads().period();
         this.outbox = outbox;
+        this.history = history;
         this.knownOrders = knownOrders;
         this.shipments = shipments;
         this.stores = stores;
@@ -163,7 +168,7 @@ public class StatusDispatcher {
         Store store = store(update);
         Outcome outcome = answer.outcome();
         if (!(outcome instanceof PlatformAnswer.OrderRead)) {
-            gate.observe(store, Budget.ORDER_READS, answer);
+            observe(store, update, null, answer);
         }
         if (outcome instanceof PlatformAnswer.Failed || outcome instanceof PlatformAnswer.NotSent) {
             failedAttempt(exchange, update, update.state(), describe(store, outcome) + " when shipsync read the order");
@@ -176,7 +181,7 @@ public class StatusDispatcher {
             // the answer's place in the rate-limit window is committed with what it told:
             // one commit per answer
             transaction.executeWithoutResult(tx -> {
-                gate.observe(store, Budget.ORDER_READS, answer);
+                observe(store, update, null, answer);
                 knownOrders.remember(store.name(), update.orderId(), read.status(), read.trackingUrl(),
                         KnownOrders.Source.PLATFORM);
                 if (verifiedApplied) {
@@ -213,7 +218,7 @@ public class StatusDispatcher {
         OrderStatus sent = exchange.getProperty(PlatformRequest.PROPERTY, PlatformRequest.class).status();
         Outcome outcome = answer.outcome();
         if (!(outcome instanceof PlatformAnswer.Applied)) {
-            gate.observe(store, Budget.STATUS_UPDATES, answer);
+            observe(store, update, sent, answer);
         }
         if (outcome instanceof PlatformAnswer.NotSent) {
             failedAttempt(exchange, update, UpdateState.PENDING, describe(store, outcome));
@@ -245,7 +250,7 @@ public class StatusDispatcher {
             // the platform answered with the order in another status than the one sent:
             // act on what it says
             transaction.executeWithoutResult(tx -> {
-                gate.observe(store, Budget.STATUS_UPDATES, answer);
+                observe(store, update, sent, answer);
                 knownOrders.remember(store.name(), update.orderId(), now, null, KnownOrders.Source.PLATFORM);
                 outbox.backToPending(update.id());
             });
@@ -264,7 +269,7 @@ public class StatusDispatcher {
         // follows from it can fail without undoing it
         boolean reachedTarget = sent == update.targetStatus();
         transaction.executeWithoutResult(tx -> {
-            gate.observe(store, Budget.STATUS_UPDATES, answer);
+            observe(store, update, sent, answer);
             knownOrders.remember(store.name(), update.orderId(), sent,
                     sent == OrderStatus.DISPATCHED ? update.trackingUrl() : null, KnownOrders.Source.UPDATE);
             if (reachedTarget) {
@@ -334,6 +339,7 @@ public class StatusDispatcher {
         // SENDING, to be verified
         boolean wasRead = request.isOrderRead();
         gate.answered(store, wasRead ? Budget.ORDER_READS : Budget.STATUS_UPDATES, answer.answeredAt());
+        history.record(update.id(), request.status(), outcome.kind(), describe(store, outcome));
         UpdateState state = wasRead ? update.state()
                 : outcome instanceof PlatformAnswer.NotSent ? UpdateState.PENDING : UpdateState.SENDING;
         failedAttempt(exchange, update, state, describe(store, outcome));
@@ -427,16 +433,19 @@ public class StatusDispatcher {
         return stores.get(update.storeKey());
     }
 
+    /**
+     * An answer counts in the store's budget (and may close its gate), and joins the
+     * update's audit trail; called in the transaction that records what the answer told,
+     * where there is one.
+     * @param sent the status sent; null for an order read
+     */
+    private void observe(Store store, StatusUpdate update, OrderStatus sent, PlatformAnswer answer) {
+        gate.observe(store, sent == null ? Budget.ORDER_READS : Budget.STATUS_UPDATES, answer);
+        history.record(update.id(), sent, answer.outcome().kind(), describe(store, answer.outcome()));
+    }
+
     private static String describe(Store store, Outcome outcome) {
-        String platform = store.platform().displayName();
-        if (outcome instanceof PlatformAnswer.Failed failed) {
-            return failed.httpStatus() == 0 ? "no answer from " + platform + ": " + failed.error()
-                    : platform + " answered " + failed.httpStatus() + " (" + failed.error() + ")";
-        }
-        if (outcome instanceof PlatformAnswer.NotSent notSent) {
-            return "no answer from " + platform + ": " + notSent.error();
-        }
-        return platform + ": " + outcome;
+        return outcome.describe(store.platform().displayName());
     }
 
 }

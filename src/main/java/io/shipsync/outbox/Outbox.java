@@ -27,7 +27,7 @@ public class Outbox {
     private static final String COLUMNS = "id, store_key, order_id, target_status, tracking_url, source, "
             + "source_file_id, "
             + "source_line, source_ref, state, sending_status, steps_sent, attempts, next_attempt_at, last_error, "
-            + "created_at, give_up_reason";
+            + "created_at, give_up_reason, replays";
 
     private final JdbcClient jdbc;
 
@@ -298,6 +298,37 @@ public class Outbox {
     }
 
     /**
+     * Makes the store's waiting updates due now: a person resumed the store, so what was
+     * postponed until its next automatic try goes at once (through the throttle).
+     */
+    public void dueNow(String storeKey) {
+        jdbc.sql("""
+                UPDATE status_update SET next_attempt_at = :now, updated_at = :now
+                WHERE store_key = :store AND state IN ('PENDING', 'SENDING') AND next_attempt_at > :now""")
+            .param("store", storeKey)
+            .param("now", now())
+            .update();
+    }
+
+    /**
+     * A person sends a dead update back to the outbox: a new attempt of the same update,
+     * with its attempts counted afresh and its history kept. It is read before anything
+     * is sent (its dead letter put the order in doubt), so the state rules decide again.
+     * @return false when the update is no longer dead
+     */
+    public boolean replay(long id, String why) {
+        return jdbc.sql("""
+                UPDATE status_update
+                SET state = 'PENDING', attempts = 0, next_attempt_at = :now, sending_status = NULL,
+                    give_up_reason = NULL, replays = replays + 1, detail = :why, updated_at = :now
+                WHERE id = :id AND state = 'DEAD'""")
+            .param("now", now())
+            .param("why", truncate(why, 2000))
+            .param("id", id)
+            .update() == 1;
+    }
+
+    /**
      * Adds a follow-up's words to a settled update's detail, e.g. that its delivery is
      * not followed.
      */
@@ -327,7 +358,7 @@ public class Outbox {
                 sending == null ? null : OrderStatus.parse(sending).orElseThrow(), rs.getString("steps_sent"),
                 rs.getInt("attempts"), rs.getObject("next_attempt_at", OffsetDateTime.class).toInstant(),
                 rs.getString("last_error"), rs.getObject("created_at", OffsetDateTime.class).toInstant(),
-                rs.getString("give_up_reason"));
+                rs.getString("give_up_reason"), rs.getInt("replays"));
     }
 
 }

@@ -20,7 +20,7 @@ import io.shipsync.order.OrderStatus;
 public record StatusUpdate(long id, String storeKey, String orderId, OrderStatus targetStatus, String trackingUrl,
         String source, Long sourceFileId, Long sourceLine, String sourceRef, UpdateState state,
         OrderStatus sendingStatus, String stepsSent, int attempts, Instant nextAttemptAt, String lastError,
-        Instant createdAt, String giveUpReason) {
+        Instant createdAt, String giveUpReason, int replays) {
 
     public boolean hasSentSteps() {
         return stepsSent != null && !stepsSent.isEmpty();

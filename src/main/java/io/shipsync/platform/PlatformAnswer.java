@@ -29,6 +29,18 @@ public record PlatformAnswer(Outcome outcome, Optional<RateLimit> rateLimit, Ins
     /** What the answer means for the update. */
     public sealed interface Outcome {
 
+        /**
+         * The outcome's name in the audit trail: applied, order-read, refused,
+         * unauthorized, rate-limited, failed or not-sent.
+         */
+        String kind();
+
+        /**
+         * The answer in a person's words, e.g. "TribeMade answered 503 (Service
+         * Unavailable)".
+         */
+        String describe(String platform);
+
     }
 
     /**
@@ -38,10 +50,30 @@ public record PlatformAnswer(Outcome outcome, Optional<RateLimit> rateLimit, Ins
      * with the order
      */
     public record Applied(Optional<OrderStatus> orderNow) implements Outcome {
+
+        @Override
+        public String kind() {
+            return "applied";
+        }
+
+        @Override
+        public String describe(String platform) {
+            return platform + " applied it" + orderNow.map(now -> "; the order is now " + now).orElse("");
+        }
     }
 
     /** An order read: the order's current status on the platform. */
     public record OrderRead(OrderStatus status, String trackingUrl) implements Outcome {
+
+        @Override
+        public String kind() {
+            return "order-read";
+        }
+
+        @Override
+        public String describe(String platform) {
+            return platform + " has the order as " + status;
+        }
     }
 
     /**
@@ -49,6 +81,16 @@ public record PlatformAnswer(Outcome outcome, Optional<RateLimit> rateLimit, Ins
      * platform's words.
      */
     public record Refused(int httpStatus, String reason) implements Outcome {
+
+        @Override
+        public String kind() {
+            return "refused";
+        }
+
+        @Override
+        public String describe(String platform) {
+            return platform + " refused it: " + reason + " (HTTP " + httpStatus + ")";
+        }
     }
 
     /**
@@ -56,10 +98,30 @@ public record PlatformAnswer(Outcome outcome, Optional<RateLimit> rateLimit, Ins
      * update.
      */
     public record Unauthorized(int httpStatus, String reason) implements Outcome {
+
+        @Override
+        public String kind() {
+            return "unauthorized";
+        }
+
+        @Override
+        public String describe(String platform) {
+            return platform + " refused the API key: " + reason + " (HTTP " + httpStatus + ")";
+        }
     }
 
     /** Too many requests: not a failure; try again at {@code retryAt}. */
     public record RateLimited(Instant retryAt) implements Outcome {
+
+        @Override
+        public String kind() {
+            return "rate-limited";
+        }
+
+        @Override
+        public String describe(String platform) {
+            return platform + " asked to wait until " + retryAt + " (HTTP 429)";
+        }
     }
 
     /**
@@ -67,10 +129,31 @@ public record PlatformAnswer(Outcome outcome, Optional<RateLimit> rateLimit, Ins
      * applied.
      */
     public record Failed(int httpStatus, String error) implements Outcome {
+
+        @Override
+        public String kind() {
+            return "failed";
+        }
+
+        @Override
+        public String describe(String platform) {
+            return httpStatus == 0 ? "no answer from " + platform + ": " + error
+                    : platform + " answered " + httpStatus + " (" + error + ")";
+        }
     }
 
     /** The request never left: the connection was refused or the host unknown. */
     public record NotSent(String error) implements Outcome {
+
+        @Override
+        public String kind() {
+            return "not-sent";
+        }
+
+        @Override
+        public String describe(String platform) {
+            return "no answer from " + platform + ": " + error;
+        }
     }
 
     /**

@@ -73,10 +73,13 @@ public class TybriteApi implements PlatformAdapter {
     /**
      * The documented shape {@code update-{operation}-{order_id}-...}, ended by the
      * update's id rather than a time: one key per step of one update, whenever and
-     * however often it is sent.
+     * however often it is sent. A replay from a dead letter (a person's decision after a
+     * refusal) is a new request, so it adds {@code -r<n>}: the same key would only fetch
+     * the platform's stored answer to the refused one.
      */
     static String idempotencyKey(StatusUpdate update, OrderStatus status) {
-        return "update-" + wireStatus(status) + "-" + update.orderId() + "-" + update.id();
+        String key = "update-" + wireStatus(status) + "-" + update.orderId() + "-" + update.id();
+        return update.replays() == 0 ? key : key + "-r" + update.replays();
     }
 
     /**

@@ -133,6 +133,16 @@ public class WebhookEvents {
             .update();
     }
 
+    /**
+     * A person sends a dead event back to be processed again.
+     * @return false when the event is no longer dead
+     */
+    public boolean replay(long id) {
+        return jdbc.sql("""
+                UPDATE webhook_event SET state = 'PENDING', processed_at = NULL
+                WHERE id = :id AND state = 'DEAD'""").param("id", id).update() == 1;
+    }
+
     private OffsetDateTime now() {
         return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
     }

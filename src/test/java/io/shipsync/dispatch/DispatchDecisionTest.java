@@ -88,7 +88,7 @@ class DispatchDecisionTest {
     @Test
     void an_update_settled_or_not_yet_due_needs_nothing() {
         StatusUpdate later = new StatusUpdate(1, "s", "o", OrderStatus.PROCESSING, null, "csv", null, null, null,
-                UpdateState.PENDING, null, null, 1, NOW.plusSeconds(5), null, NOW, null);
+                UpdateState.PENDING, null, null, 1, NOW.plusSeconds(5), null, NOW, null, 0);
 
         assertThat(next(later, Optional.empty(), Platform.CEKAT)).isInstanceOf(DispatchDecision.Nothing.class);
     }
@@ -112,7 +112,7 @@ class DispatchDecisionTest {
     @Test
     void an_update_failing_again_after_give_up_after_gives_up_whatever_its_attempts() {
         StatusUpdate old = new StatusUpdate(1, "s", "o", OrderStatus.PROCESSING, null, "csv", null, null, null,
-                UpdateState.PENDING, null, null, 0, NOW, null, NOW.minus(Duration.ofHours(25)), null);
+                UpdateState.PENDING, null, null, 0, NOW, null, NOW.minus(Duration.ofHours(25)), null, 0);
 
         assertThat(afterFailure(old, UpdateState.PENDING, false, Platform.TRIBEMADE))
             .isInstanceOf(DispatchDecision.GiveUp.class)
@@ -153,7 +153,7 @@ class DispatchDecisionTest {
     private static StatusUpdate withAttempts(int attempts, UpdateState state, String giveUpReason) {
         return new StatusUpdate(1, "s", "o", OrderStatus.PROCESSING, null, "csv", null, null, null, state,
                 state == UpdateState.SENDING ? OrderStatus.PROCESSING : null, null, attempts, NOW, null, NOW,
-                giveUpReason);
+                giveUpReason, 0);
     }
 
     private static NextStep next(StatusUpdate update, Optional<KnownOrder> known, Platform platform) {
@@ -166,12 +166,12 @@ class DispatchDecisionTest {
 
     private static StatusUpdate update(OrderStatus target, String trackingUrl) {
         return new StatusUpdate(1, "s", "o", target, trackingUrl, "csv", null, null, null, UpdateState.PENDING, null,
-                null, 0, NOW, null, NOW, null);
+                null, 0, NOW, null, NOW, null, 0);
     }
 
     private static StatusUpdate sending(OrderStatus status) {
         return new StatusUpdate(1, "s", "o", status, LINK, "csv", null, null, null, UpdateState.SENDING, status, null,
-                0, NOW, null, NOW, null);
+                0, NOW, null, NOW, null, 0);
     }
 
 }

@@ -44,7 +44,7 @@ class TybriteApiTest {
     void one_step_of_one_update_has_one_idempotency_key_and_one_body_however_often_it_is_sent() {
         StatusUpdate update = new StatusUpdate(42, "shop", "770e8400-e29b-41d4-a716-446655440789",
                 OrderStatus.DELIVERED, "https://example.com/t/1", "csv", null, null, null, UpdateState.SENDING,
-                OrderStatus.DISPATCHED, null, 1, NOW, null, Instant.parse("2026-11-28T09:15:30.123Z"), null);
+                OrderStatus.DISPATCHED, null, 1, NOW, null, Instant.parse("2026-11-28T09:15:30.123Z"), null, 0);
 
         assertThat(TybriteApi.idempotencyKey(update, OrderStatus.DISPATCHED))
             .isEqualTo("update-shipped-770e8400-e29b-41d4-a716-446655440789-42");
@@ -53,6 +53,16 @@ class TybriteApiTest {
         assertThat(api.body(update, OrderStatus.DISPATCHED)).containsExactly(Map.entry("order_status", "shipped"),
                 Map.entry("tracking_number", "https://example.com/t/1"),
                 Map.entry("shipped_at", "2026-11-28T09:15:30Z"));
+    }
+
+    @Test
+    void a_replay_from_a_dead_letter_is_a_new_request_with_a_key_of_its_own() {
+        StatusUpdate replayed = new StatusUpdate(42, "shop", "770e8400-e29b-41d4-a716-446655440789",
+                OrderStatus.DISPATCHED, null, "csv", null, null, null, UpdateState.PENDING, null, null, 0, NOW, null,
+                NOW, null, 2);
+
+        assertThat(TybriteApi.idempotencyKey(replayed, OrderStatus.DISPATCHED))
+            .isEqualTo("update-shipped-770e8400-e29b-41d4-a716-446655440789-42-r2");
     }
 
     @Test

@@ -1,0 +1,38 @@
+package io.shipsync.shipment;
+
+import io.shipsync.admin.ApiProblem;
+import io.shipsync.admin.Paging;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** The shipment files shipsync received, and how far each got. */
+@RestController
+@RequestMapping("/api/files")
+@Tag(name = "Files")
+class FileController {
+
+    private final FileQueries queries;
+
+    FileController(FileQueries queries) {
+        this.queries = queries;
+    }
+
+    @GetMapping
+    @Operation(summary = "Lists received files, newest first, each with its rows by outcome and its report")
+    Paging<FileView> list(@RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size) {
+        return queries.list(page, size);
+    }
+
+    @GetMapping("/{id}")
+    @Operation(summary = "One received file with its rows by outcome, progress and report")
+    FileView show(@PathVariable long id) {
+        return queries.find(id).orElseThrow(() -> ApiProblem.notFound("There is no file " + id + "."));
+    }
+
+}
