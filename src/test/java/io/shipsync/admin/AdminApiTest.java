@@ -183,6 +183,49 @@ class AdminApiTest extends EndToEndTest {
     }
 
     @Test
+    void a_webhook_event_whose_processing_failed_is_processed_when_replayed() throws Exception {
+        UUID order = UUID.randomUUID();
+        // parked as the dead-letter channel parks an event whose processing failed
+        jdbc.sql("""
+                INSERT INTO webhook_event (store_key, event_type, order_id, platform_store_id, status, ordered_at,
+                                           payload, state, received_at, last_received_at, detail)
+                VALUES ('default', 'order.created', :order, :store, 'started', CURRENT_TIMESTAMP,
+                        :payload, 'DEAD', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 'processing failed')""")
+            .param("order", order)
+            .param("store", STORE)
+            .param("payload", "{\"event\":\"order.created\",\"order_id\":\"" + order + "\"}")
+            .update();
+        long event = jdbc.sql("SELECT id FROM webhook_event WHERE order_id = :order")
+            .param("order", order)
+            .query(Long.class)
+            .single();
+        jdbc.sql("""
+                INSERT INTO dead_letter (webhook_event_id, store_key, order_id, source, source_ref, attempts,
+                                         reason, last_error, created_at)
+                VALUES (:event, 'default', :order, 'webhook', 'webhook event ' || :event, 1,
+                        'shipsync failed while processing the order.created event', 'SQLException',
+                        CURRENT_TIMESTAMP)""").param("event", event).param("order", order.toString()).update();
+        JsonNode letter = get("/api/dead-letters?source=webhook&order=" + order).body().path("items").get(0);
+        JsonNode shown = get("/api/dead-letters/" + letter.path("id").asLong()).body();
+
+        Answer replayed = post("/api/dead-letters/" + letter.path("id").asLong() + "/replay", "");
+
+        assertThat(shown.path("original").path("payload").path("order_id").asText()).isEqualTo(order.toString());
+        assertThat(shown.path("original").path("state").asText()).isEqualTo("dead");
+        assertThat(replayed.status()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(15))
+            .until(() -> jdbc.sql("SELECT state FROM webhook_event WHERE id = :id")
+                .param("id", event)
+                .query(String.class)
+                .single()
+                .equals("PROCESSED"));
+        assertThat(jdbc.sql("SELECT status FROM known_order WHERE order_id = :order")
+            .param("order", order.toString())
+            .query(String.class)
+            .single()).isEqualTo("started");
+    }
+
+    @Test
     void dead_letters_are_filtered_by_store_source_reason_and_time() throws Exception {
         UUID missing = UUID.randomUUID();
         drop("filters.csv", HEADER + missing + ",processing,\n");

@@ -8,6 +8,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 import io.shipsync.EndToEndTest;
+import io.shipsync.admin.ApiProblem;
+import io.shipsync.deadletter.DeadLetterActions;
 import io.shipsync.sandbox.CourierFault;
 import io.shipsync.sandbox.CourierSandbox;
 import io.shipsync.sandbox.CourierSandbox.DelhiveryStatus;
@@ -23,6 +25,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -82,6 +85,9 @@ class CourierSyncRouteTest extends EndToEndTest {
         courier.stop();
     }
 
+    @Autowired
+    DeadLetterActions deadLetters;
+
     @Test
     void a_delivery_the_courier_reports_marks_the_order_delivered_once() throws Exception {
         UUID order = dispatched("delhivery", "DLV1001").get(0);
@@ -137,6 +143,29 @@ class CourierSyncRouteTest extends EndToEndTest {
         }
         assertThat(deadLetter(orders.get(0))).contains("RT:In Transit");
         assertThat(deadLetter(orders.get(1))).contains("DL:RTO");
+    }
+
+    @Test
+    void a_returned_shipment_a_person_replays_is_polled_again_and_its_delivery_marked_once() throws Exception {
+        UUID order = dispatched("delhivery", "DLV3101").get(0);
+        courier.delhivery("DLV3101", DelhiveryStatus.RETURNED_TO_ORIGIN, "Seller_Warehouse (Maharashtra)");
+        syncNow();
+        long letter = jdbc.sql("SELECT id FROM dead_letter WHERE order_id = :o")
+            .param("o", order.toString())
+            .query(Long.class)
+            .single();
+        // the courier corrects itself: the parcel was delivered after all
+        courier.delhivery("DLV3101", DelhiveryStatus.DELIVERED, "Mumbai_Andheri_DC (Maharashtra)");
+
+        deadLetters.replay(letter);
+        syncNow();
+
+        await().atMost(Duration.ofSeconds(15)).until(() -> platform.statusHistory(order).contains("delivered"));
+        assertThat(shipment(order, "state")).isEqualTo("DELIVERED");
+        assertThatThrownBy(() -> deadLetters.replay(letter)).isInstanceOf(ApiProblem.class)
+            .hasMessageContaining("is not open: it was replayed at");
+        assertThat(courier.requestsFor("DLV3101")).hasSize(2);
+        assertThat(updates(order, "courier")).isEqualTo(1);
     }
 
     @Test
