@@ -271,7 +271,7 @@ public class StatusDispatcher {
                 String steps = update.hasSentSteps() ? update.stepsSent() + "," + sent.wireName() : sent.wireName();
                 String notFollowed = sent == OrderStatus.DISPATCHED && update.trackingUrl() != null
                         ? shipments.whyNotFollowed(update.trackingUrl()).map(why -> " " + why).orElse("") : "";
-                outbox.settle(update.id(), UpdateState.APPLIED,
+                outbox.settle(update, UpdateState.APPLIED,
                         DispatchDecision.appliedDetail(store.platform().displayName(), sent, steps) + notFollowed);
             }
             else {
@@ -353,7 +353,7 @@ public class StatusDispatcher {
             }
         }
         else if (step instanceof DispatchDecision.Settle settle) {
-            outbox.settle(update.id(), settle.outcome(), settle.detail());
+            outbox.settle(update, settle.outcome(), settle.detail());
         }
     }
 
