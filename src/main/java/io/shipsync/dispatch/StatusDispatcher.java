@@ -55,6 +55,12 @@ public class StatusDispatcher {
      */
     private static final String ORDER_CHECKED = "shipsyncOrderChecked";
 
+    /**
+     * When the status request was ready to go ({@link System#nanoTime}), for the wait
+     * metric.
+     */
+    private static final String READY_AT = "shipsyncReadyAt";
+
     private static final Logger log = LoggerFactory.getLogger(StatusDispatcher.class);
 
     private final Outbox outbox;
@@ -79,9 +85,11 @@ public class StatusDispatcher {
 
     private final Clock clock;
 
+    private final DispatchMetrics metrics;
+
     public StatusDispatcher(Outbox outbox, KnownOrders knownOrders, TrackedShipments shipments, Stores stores,
             DispatchGate gate, PlatformCircuit circuit, RetryPolicy retries, StatusUpdateProperties properties,
-            TribeMadeProperties tribemade, TransactionTemplate transaction, Clock clock) {
+            TribeMadeProperties tribemade, TransactionTemplate transaction, Clock clock, DispatchMetrics metrics) {
         this.readThrottlePeriod = tribemade.orderReads().period();
         this.outbox = outbox;
         this.knownOrders = knownOrders;
@@ -93,6 +101,7 @@ public class StatusDispatcher {
         this.properties = properties;
         this.transaction = transaction;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     /**
@@ -202,8 +211,13 @@ public class StatusDispatcher {
         }
     }
 
-    /** Marks the update SENDING, committed, right before its request goes out. */
-    public void markSending(@ExchangeProperty(PlatformRequest.PROPERTY) PlatformRequest request) {
+    /**
+     * Marks the update SENDING, committed, right before its request goes out, past the
+     * status-update throttle.
+     */
+    public void markSending(@ExchangeProperty(PlatformRequest.PROPERTY) PlatformRequest request,
+            @ExchangeProperty(READY_AT) long readyAt) {
+        metrics.recordThrottleWait(request.store(), Duration.ofNanos(System.nanoTime() - readyAt));
         outbox.markSending(request.update().id(), request.status());
     }
 
@@ -378,6 +392,7 @@ public class StatusDispatcher {
             return;
         }
         Store store = store(update);
+        long readyAt = System.nanoTime();
         if (!gate.awaitOpen(store, budget, store.statusUpdates().period())) {
             // a longer wait: the update waits in the outbox instead
             gate.closedUntil(store, budget).ifPresent(until -> outbox.postpone(update.id(), until));
@@ -389,6 +404,7 @@ public class StatusDispatcher {
             return;
         }
         exchange.setProperty(PlatformRequest.PROPERTY, new PlatformRequest(store, update, status));
+        exchange.setProperty(READY_AT, readyAt);
     }
 
     /**
