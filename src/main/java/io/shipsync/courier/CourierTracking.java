@@ -53,8 +53,10 @@ public class CourierTracking {
 
     private final Clock clock;
 
+    private final CourierMetrics metrics;
+
     public CourierTracking(TrackedShipments shipments, CourierCatalog couriers, CourierSyncProperties properties,
-            Outbox outbox, ObjectMapper json, TransactionTemplate transaction, Clock clock) {
+            Outbox outbox, ObjectMapper json, TransactionTemplate transaction, Clock clock, CourierMetrics metrics) {
         this.shipments = shipments;
         this.couriers = couriers;
         this.properties = properties;
@@ -62,6 +64,7 @@ public class CourierTracking {
         this.json = json;
         this.transaction = transaction;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     public void startRun(Exchange exchange) {
@@ -128,6 +131,7 @@ public class CourierTracking {
         if (status == 401 || status == 403 || status == 429) {
             // the courier account's problem, not the shipment's: it is asked again at its
             // next poll
+            metrics.refused(shipment.courier(), status);
             log.error("Courier {} answered {} for AWB {}: {}", shipment.courier(), status, shipment.awb(),
                     status == 429
                             ? "over its rate limit; lower shipsync.couriers." + shipment.courier() + ".max-requests"
@@ -153,6 +157,7 @@ public class CourierTracking {
         }
         TrackingAnswer.Known known = (TrackingAnswer.Known) read;
         shipments.recordAnswer(shipment.id(), known);
+        metrics.answered(shipment.courier(), known.state());
         switch (known.state()) {
             case DELIVERED -> delivered(shipment, known);
             case RETURNED -> throw new ShipmentNeedsPersonException("RETURNED", said(shipment, known)
@@ -197,6 +202,7 @@ public class CourierTracking {
         int failures = shipment.consecutiveFailures() + 1;
         shipments.recordFailure(shipment.id(), error,
                 properties.pollInterval().multipliedBy(1L << Math.min(failures - 1, 3)));
+        metrics.failed(shipment.courier());
         log.warn("Courier poll failed for order {} ({} of {} in a row): {}", shipment.orderId(), failures,
                 properties.maxFailures(), error);
         if (failures >= properties.maxFailures()) {

@@ -118,10 +118,9 @@ public class DeadLetters {
             .param("error", technical)
             .param("now", OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC))
             .update();
-        outbox.settle(update.id(), UpdateState.DEAD, reason);
+        // settling logs the dead letter, with the update's outcome
+        outbox.settle(update, UpdateState.DEAD, reason);
         knownOrders.doubt(update.storeKey(), update.orderId());
-        log.warn("Dead letter: {} for order {} ({} {}): {}", update.targetStatus(), update.orderId(), update.source(),
-                update.sourceLine() != null ? "line " + update.sourceLine() : update.sourceRef(), reason);
     }
 
     /**

@@ -66,14 +66,17 @@ public class DispatchGate {
 
     private final Clock clock;
 
+    private final DispatchMetrics metrics;
+
     private final Map<String, Closed> gates = new ConcurrentHashMap<>();
 
     private final Map<String, Deque<Instant>> answered = new ConcurrentHashMap<>();
 
-    public DispatchGate(JdbcClient jdbc, TransactionTemplate transaction, Clock clock) {
+    public DispatchGate(JdbcClient jdbc, TransactionTemplate transaction, Clock clock, DispatchMetrics metrics) {
         this.jdbc = jdbc;
         this.transaction = transaction;
         this.clock = clock;
+        this.metrics = metrics;
         // a restart may come with a corrected key: try it again at once instead of
         // trusting an old 401, and so do the
         // updates that waited for the key
@@ -218,6 +221,7 @@ public class DispatchGate {
         answered(store, budget, answer.answeredAt());
         String storeKey = store.name();
         if (answer.outcome() instanceof PlatformAnswer.RateLimited limited) {
+            metrics.countRateLimited(store, budget);
             close(storeKey, budget, limited.retryAt(), false, "the platform answered 429 Rate limit exceeded");
         }
         else {

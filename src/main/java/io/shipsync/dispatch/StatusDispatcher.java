@@ -56,6 +56,12 @@ public class StatusDispatcher {
      */
     private static final String ORDER_CHECKED = "shipsyncOrderChecked";
 
+    /**
+     * When the status request was ready to go ({@link System#nanoTime}), for the wait
+     * metric.
+     */
+    private static final String READY_AT = "shipsyncReadyAt";
+
     private static final Logger log = LoggerFactory.getLogger(StatusDispatcher.class);
 
     private final Outbox outbox;
@@ -82,10 +88,12 @@ public class StatusDispatcher {
 
     private final Clock clock;
 
+    private final DispatchMetrics metrics;
+
     public StatusDispatcher(Outbox outbox, UpdateHistory history, KnownOrders knownOrders, TrackedShipments shipments,
             Stores stores, DispatchGate gate, PlatformCircuit circuit, RetryPolicy retries,
             StatusUpdateProperties properties, TribeMadeProperties tribemade, TransactionTemplate transaction,
-            Clock clock) {
+            Clock clock, DispatchMetrics metrics) {
         this.readThrottlePeriod = tribemade.orderReads().period();
         this.outbox = outbox;
         this.history = history;
@@ -98,6 +106,7 @@ public class StatusDispatcher {
         this.properties = properties;
         this.transaction = transaction;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     /**
@@ -207,8 +216,13 @@ public class StatusDispatcher {
         }
     }
 
-    /** Marks the update SENDING, committed, right before its request goes out. */
-    public void markSending(@ExchangeProperty(PlatformRequest.PROPERTY) PlatformRequest request) {
+    /**
+     * Marks the update SENDING, committed, right before its request goes out, past the
+     * status-update throttle.
+     */
+    public void markSending(@ExchangeProperty(PlatformRequest.PROPERTY) PlatformRequest request,
+            @ExchangeProperty(READY_AT) long readyAt) {
+        metrics.recordThrottleWait(request.store(), Duration.ofNanos(System.nanoTime() - readyAt));
         outbox.markSending(request.update().id(), request.status());
     }
 
@@ -276,7 +290,7 @@ public class StatusDispatcher {
                 String steps = update.hasSentSteps() ? update.stepsSent() + "," + sent.wireName() : sent.wireName();
                 String notFollowed = sent == OrderStatus.DISPATCHED && update.trackingUrl() != null
                         ? shipments.whyNotFollowed(update.trackingUrl()).map(why -> " " + why).orElse("") : "";
-                outbox.settle(update.id(), UpdateState.APPLIED,
+                outbox.settle(update, UpdateState.APPLIED,
                         DispatchDecision.appliedDetail(store.platform().displayName(), sent, steps) + notFollowed);
             }
             else {
@@ -359,7 +373,7 @@ public class StatusDispatcher {
             }
         }
         else if (step instanceof DispatchDecision.Settle settle) {
-            outbox.settle(update.id(), settle.outcome(), settle.detail());
+            outbox.settle(update, settle.outcome(), settle.detail());
         }
     }
 
@@ -384,6 +398,7 @@ public class StatusDispatcher {
             return;
         }
         Store store = store(update);
+        long readyAt = System.nanoTime();
         if (!gate.awaitOpen(store, budget, store.statusUpdates().period())) {
             // a longer wait: the update waits in the outbox instead
             gate.closedUntil(store, budget).ifPresent(until -> outbox.postpone(update.id(), until));
@@ -395,6 +410,7 @@ public class StatusDispatcher {
             return;
         }
         exchange.setProperty(PlatformRequest.PROPERTY, new PlatformRequest(store, update, status));
+        exchange.setProperty(READY_AT, readyAt);
     }
 
     /**

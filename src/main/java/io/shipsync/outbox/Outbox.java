@@ -35,10 +35,13 @@ public class Outbox {
 
     private final Clock clock;
 
-    public Outbox(JdbcClient jdbc, JdbcTemplate batches, Clock clock) {
+    private final UpdateOutcomes outcomes;
+
+    public Outbox(JdbcClient jdbc, JdbcTemplate batches, Clock clock, UpdateOutcomes outcomes) {
         this.jdbc = jdbc;
         this.batches = batches;
         this.clock = clock;
+        this.outcomes = outcomes;
     }
 
     /**
@@ -285,7 +288,11 @@ public class Outbox {
             .update();
     }
 
-    public void settle(long id, UpdateState outcome, String detail) {
+    /**
+     * The update reached its outcome: the one place that records one, so each is counted
+     * and logged here, once.
+     */
+    public void settle(StatusUpdate update, UpdateState outcome, String detail) {
         jdbc.sql("""
                 UPDATE status_update
                 SET state = :state, sending_status = NULL, detail = :detail, updated_at = :now
@@ -293,8 +300,9 @@ public class Outbox {
             .param("state", outcome.name())
             .param("detail", truncate(detail, 2000))
             .param("now", now())
-            .param("id", id)
+            .param("id", update.id())
             .update();
+        outcomes.settled(update, outcome, detail);
     }
 
     /**

@@ -90,8 +90,11 @@ public class ShipmentFileIntake {
 
     private final Clock clock;
 
-    public ShipmentFileIntake(ShipmentFileInspector inspector, IngestedFiles files, AcceptedRows acceptedRows,
-            ShipsyncProperties paths, ShipmentFileProperties properties, TransactionTemplate transaction, Clock clock) {
+    private final FileOutcomes outcomes;
+
+    ShipmentFileIntake(ShipmentFileInspector inspector, IngestedFiles files, AcceptedRows acceptedRows,
+            ShipsyncProperties paths, ShipmentFileProperties properties, TransactionTemplate transaction, Clock clock,
+            FileOutcomes outcomes) {
         this.inspector = inspector;
         this.files = files;
         this.acceptedRows = acceptedRows;
@@ -99,6 +102,7 @@ public class ShipmentFileIntake {
         this.properties = properties;
         this.transaction = transaction;
         this.clock = clock;
+        this.outcomes = outcomes;
     }
 
     public void receive(Exchange exchange) throws IOException {
@@ -132,8 +136,7 @@ public class ShipmentFileIntake {
         else if (earlier.isPresent()) {
             IngestedFile original = files.get(earlier.get().originalId());
             long id = registerArchived(name, inspection, receivedAt, IngestedFile.State.DUPLICATE, original.id());
-            log.warn("{} has the same content as {} received {}: nothing in it is sent again", name,
-                    original.fileName(), original.receivedAt());
+            outcomes.duplicate(id, name, original);
             decide(exchange, id, Decision.MOVE_ONLY, files.get(id).archivedAs());
         }
         else {
@@ -180,6 +183,7 @@ public class ShipmentFileIntake {
             files.addSkippedRows(fileId, rejected);
             files.recordLinesCommitted(fileId, lastLine);
         });
+        outcomes.rowsChecked(accepted.size(), rejected.size());
         if (lastLine / PROGRESS_EVERY > (rows.get(0).line() - 1) / PROGRESS_EVERY) {
             log.info("{}: rows up to line {} committed", files.get(fileId).fileName(), lastLine);
         }
@@ -187,9 +191,7 @@ public class ShipmentFileIntake {
 
     public void finish(@ExchangeProperty(FILE_ID) long fileId) {
         files.markIngested(fileId);
-        IngestedFile file = files.get(fileId);
-        log.info("{}: every row is queued or refused; the result report follows once the updates are settled",
-                file.fileName());
+        outcomes.ingested(files.get(fileId));
     }
 
     private void refuse(Exchange exchange, Path file, String name, Instant receivedAt, String reason)
@@ -203,7 +205,7 @@ public class ShipmentFileIntake {
 
                 Nothing from this file was sent. Fix it and drop it into the inbox again.
                 """.formatted(name, receivedAt, reason));
-        log.warn("Refused {}: {} Moved to {}", name, reason, target);
+        outcomes.refused(id, name, reason, target);
     }
 
     /**
@@ -258,8 +260,7 @@ public class ShipmentFileIntake {
                 log. Once the cause is fixed, drop the file into the inbox again: an order that already has its \
                 status is reported unchanged and not sent twice.
                 """.formatted(name, receivedAt, summary, taken));
-        log.error("Gave up on {} after {} attempts, the last with {}. Moved to {}", name, attempt, reason, target,
-                failure);
+        outcomes.failed(id, name, attempt, reason, target, failure);
     }
 
     /**

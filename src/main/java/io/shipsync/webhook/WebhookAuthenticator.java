@@ -11,6 +11,8 @@ import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import io.shipsync.webhook.WebhookRefusedException.Reason;
+
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
@@ -66,7 +68,7 @@ public class WebhookAuthenticator {
     /** The shared token, before the body is read. */
     public void checkToken(@Header(TOKEN_HEADER) String headerToken, @Header(Exchange.HTTP_QUERY) String query) {
         if (!properties.hasToken() && !properties.hasHmacSecret()) {
-            throw unauthorized("this endpoint has no credential configured (shipsync.webhook.token or "
+            throw refused(Reason.NO_CREDENTIAL, "this endpoint has no credential configured (shipsync.webhook.token or "
                     + "shipsync.webhook.hmac-secret), so it accepts no request");
         }
         if (!properties.hasToken()) {
@@ -74,11 +76,11 @@ public class WebhookAuthenticator {
         }
         String given = headerToken != null ? headerToken : queryParameter(query, TOKEN_PARAMETER);
         if (given == null || given.isEmpty()) {
-            throw unauthorized("token missing: send it as the " + TOKEN_HEADER + " header or the ?" + TOKEN_PARAMETER
-                    + "= query parameter");
+            throw refused(Reason.BAD_TOKEN, "token missing: send it as the " + TOKEN_HEADER + " header or the ?"
+                    + TOKEN_PARAMETER + "= query parameter");
         }
         if (!constantTimeEquals(given, properties.token())) {
-            throw unauthorized("token not accepted");
+            throw refused(Reason.BAD_TOKEN, "token not accepted");
         }
     }
 
@@ -89,7 +91,7 @@ public class WebhookAuthenticator {
             return;
         }
         if (timestamp == null || signature == null) {
-            throw unauthorized("signature required: send " + TIMESTAMP_HEADER + " (unix seconds) and "
+            throw refused(Reason.BAD_SIGNATURE, "signature required: send " + TIMESTAMP_HEADER + " (unix seconds) and "
                     + SIGNATURE_HEADER + " (base64 HMAC-SHA256 of timestamp + \".\" + body)");
         }
         long seconds;
@@ -97,12 +99,14 @@ public class WebhookAuthenticator {
             seconds = Long.parseLong(timestamp.trim());
         }
         catch (NumberFormatException e) {
-            throw unauthorized(TIMESTAMP_HEADER + " must be unix seconds, not '" + abbreviate(timestamp) + "'");
+            throw refused(Reason.BAD_SIGNATURE,
+                    TIMESTAMP_HEADER + " must be unix seconds, not '" + abbreviate(timestamp) + "'");
         }
         long skew = Math.abs(clock.instant().getEpochSecond() - seconds);
         if (skew > SIGNATURE_TOLERANCE.toSeconds()) {
-            throw unauthorized(TIMESTAMP_HEADER + " is " + skew + " s away from shipsync's clock; at most "
-                    + SIGNATURE_TOLERANCE.toSeconds() + " s is accepted (check the sender's clock)");
+            throw refused(Reason.BAD_SIGNATURE,
+                    TIMESTAMP_HEADER + " is " + skew + " s away from shipsync's clock; at most "
+                            + SIGNATURE_TOLERANCE.toSeconds() + " s is accepted (check the sender's clock)");
         }
         byte[] expected = sign(timestamp.trim(), body);
         byte[] given;
@@ -110,10 +114,10 @@ public class WebhookAuthenticator {
             given = Base64.getDecoder().decode(signature.trim());
         }
         catch (IllegalArgumentException e) {
-            throw unauthorized(SIGNATURE_HEADER + " is not base64");
+            throw refused(Reason.BAD_SIGNATURE, SIGNATURE_HEADER + " is not base64");
         }
         if (!MessageDigest.isEqual(expected, given)) {
-            throw unauthorized("signature does not match the body");
+            throw refused(Reason.BAD_SIGNATURE, "signature does not match the body");
         }
     }
 
@@ -169,8 +173,8 @@ public class WebhookAuthenticator {
         return text.length() <= 20 ? text : text.substring(0, 20) + "…";
     }
 
-    private static WebhookRefusedException unauthorized(String reason) {
-        return new WebhookRefusedException(401, reason);
+    private static WebhookRefusedException refused(Reason reason, String message) {
+        return new WebhookRefusedException(reason, message);
     }
 
 }

@@ -9,8 +9,8 @@ class WebhookConfiguration {
 
     @Bean
     FilterRegistrationBean<WebhookRequestGuard> webhookRequestGuard(WebhookProperties properties,
-            WebhookReplies replies) {
-        var registration = new FilterRegistrationBean<>(new WebhookRequestGuard(properties, replies));
+            WebhookReplies replies, WebhookOutcomes outcomes) {
+        var registration = new FilterRegistrationBean<>(new WebhookRequestGuard(properties, replies, outcomes));
         registration.addUrlPatterns("/webhook/*");
         return registration;
     }

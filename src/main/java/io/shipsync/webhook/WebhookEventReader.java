@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
 import io.shipsync.order.OrderStatus;
 import io.shipsync.store.Store;
 import io.shipsync.store.Stores;
+import io.shipsync.webhook.WebhookRefusedException.Reason;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -81,7 +82,7 @@ public class WebhookEventReader {
         // the body cap lets one byte more than the limit through, so a longer body shows
         // here whatever it declared
         if ((declared != null && declared > limit) || body.length > limit) {
-            throw new WebhookRefusedException(413, "body is larger than " + limit
+            throw new WebhookRefusedException(Reason.TOO_LARGE, "body is larger than " + limit
                     + " bytes (shipsync.webhook.max-body-size); an order.created event is far smaller");
         }
         message.setBody(body);
@@ -107,15 +108,16 @@ public class WebhookEventReader {
         }
         String type = text(event, "event");
         if (!OrderCreatedEvent.TYPE.equals(type)) {
-            throw badRequest("event \"" + type + "\" is not handled here: this endpoint takes " + OrderCreatedEvent.TYPE
-                    + " events only");
+            throw new WebhookRefusedException(Reason.NOT_ORDER_CREATED, "event \"" + type
+                    + "\" is not handled here: this endpoint takes " + OrderCreatedEvent.TYPE + " events only");
         }
         UUID orderId = uuid(event, "order_id");
         UUID storeId = uuid(event, "store_id");
         Store store = stores.forPlatformStoreId(storeId.toString())
-            .orElseThrow(() -> badRequest("store_id " + storeId
-                    + " is not a store shipsync works for: no TribeMade store has it as platform-store-id, "
-                    + "and none takes the events of other stores"));
+            .orElseThrow(() -> new WebhookRefusedException(Reason.UNKNOWN_STORE,
+                    "store_id " + storeId
+                            + " is not a store shipsync works for: no TribeMade store has it as platform-store-id, "
+                            + "and none takes the events of other stores"));
         String text = text(event, "status");
         OrderStatus status = OrderStatus.parse(text)
             .orElseThrow(() -> badRequest("status \"" + text + "\" is not an order status; expected one of "
@@ -125,8 +127,8 @@ public class WebhookEventReader {
         // what a new order is; anything else would be written into what shipsync believes
         // of the order
         if (status != OrderStatus.STARTED) {
-            throw badRequest("status \"" + status + "\" is not the status of a new order: an order.created event "
-                    + "carries \"started\"");
+            throw new WebhookRefusedException(Reason.NOT_NEW_ORDER, "status \"" + status
+                    + "\" is not the status of a new order: an order.created event carries \"started\"");
         }
         return new OrderCreatedEvent(store.name(), orderId, storeId, status, timestamp(event, "created_at"),
                 kept(event).toString());
@@ -181,7 +183,7 @@ public class WebhookEventReader {
     }
 
     private static WebhookRefusedException badRequest(String reason) {
-        return new WebhookRefusedException(400, reason);
+        return new WebhookRefusedException(Reason.MALFORMED, reason);
     }
 
 }

@@ -7,8 +7,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -18,12 +16,13 @@ import org.springframework.stereotype.Component;
 @Component("webhookReplies")
 public class WebhookReplies {
 
-    private static final Logger log = LoggerFactory.getLogger(WebhookReplies.class);
-
     private final ObjectMapper json;
 
-    public WebhookReplies(ObjectMapper json) {
+    private final WebhookOutcomes outcomes;
+
+    WebhookReplies(ObjectMapper json, WebhookOutcomes outcomes) {
         this.json = json;
+        this.outcomes = outcomes;
     }
 
     /**
@@ -31,16 +30,7 @@ public class WebhookReplies {
      */
     public void accepted(Exchange exchange) {
         WebhookEvents.Stored stored = exchange.getMessage().getBody(WebhookEvents.Stored.class);
-        OrderCreatedEvent event = stored.event();
-        if (stored.duplicate()) {
-            log.info("Webhook {} for order {} (store {}) received again, delivery {}: already stored as event {}",
-                    OrderCreatedEvent.TYPE, event.orderId(), event.storeId(), stored.deliveries(), stored.eventId());
-        }
-        else {
-            log.info("Webhook {} for order {} (store {}, placed {}, {}) stored as event {}: {}", OrderCreatedEvent.TYPE,
-                    event.orderId(), event.storeId(), event.orderedAt(), event.status(), stored.eventId(),
-                    event.payload());
-        }
+        outcomes.stored(stored);
         var body = new LinkedHashMap<String, Object>();
         body.put("status", stored.duplicate() ? "duplicate" : "accepted");
         body.put("event_id", stored.eventId());
@@ -51,14 +41,14 @@ public class WebhookReplies {
     public void refused(Exchange exchange) {
         WebhookRefusedException refusal = exchange.getProperty(Exchange.EXCEPTION_CAUGHT,
                 WebhookRefusedException.class);
-        log.warn("Webhook request refused with {}: {}", refusal.httpStatus(), refusal.getMessage());
+        outcomes.refused(refusal.reason(), refusal.getMessage());
         reply(exchange, refusal.httpStatus(), Map.of("error", refusal.getMessage()));
     }
 
     /** The event could not be committed: 503, so the platform sends it again. */
     public void unavailable(Exchange exchange) {
         Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        log.error("Webhook event not stored, answered 503 so that the platform sends it again: {}", failure.toString());
+        outcomes.unavailable(failure);
         reply(exchange, 503, Map.of("error",
                 "shipsync cannot store the event right now; it was not accepted, send it " + "again later"));
         exchange.getMessage().setHeader("Retry-After", "30");
@@ -70,7 +60,7 @@ public class WebhookReplies {
      */
     public void failed(Exchange exchange) {
         Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        log.error("Webhook request failed; the event was not stored", failure);
+        outcomes.failed(failure);
         reply(exchange, 500,
                 Map.of("error", "shipsync failed to handle the event; it was not accepted, send it again"));
     }

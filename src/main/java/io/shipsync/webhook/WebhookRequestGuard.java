@@ -3,6 +3,8 @@ package io.shipsync.webhook;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
+import io.shipsync.webhook.WebhookRefusedException.Reason;
+
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -10,8 +12,6 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -25,15 +25,16 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 class WebhookRequestGuard extends OncePerRequestFilter {
 
-    private static final Logger log = LoggerFactory.getLogger(WebhookRequestGuard.class);
-
     private final long readable;
 
     private final WebhookReplies replies;
 
-    WebhookRequestGuard(WebhookProperties properties, WebhookReplies replies) {
+    private final WebhookOutcomes outcomes;
+
+    WebhookRequestGuard(WebhookProperties properties, WebhookReplies replies, WebhookOutcomes outcomes) {
         this.readable = properties.maxBodySize().toBytes() + 1;
         this.replies = replies;
+        this.outcomes = outcomes;
     }
 
     @Override
@@ -41,7 +42,7 @@ class WebhookRequestGuard extends OncePerRequestFilter {
             throws ServletException, IOException {
         String refusal = "POST".equals(request.getMethod()) ? notJson(request.getContentType()) : null;
         if (refusal != null) {
-            log.warn("Webhook request refused with 415: {}", refusal);
+            outcomes.refused(Reason.WRONG_CONTENT_TYPE, refusal);
             response.setStatus(HttpServletResponse.SC_UNSUPPORTED_MEDIA_TYPE);
             response.setContentType(MediaType.APPLICATION_JSON_VALUE);
             response.getOutputStream().write(replies.error(refusal).getBytes(StandardCharsets.UTF_8));

@@ -14,6 +14,7 @@ import io.shipsync.sandbox.CourierFault;
 import io.shipsync.sandbox.CourierSandbox;
 import io.shipsync.sandbox.CourierSandbox.DelhiveryStatus;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.quartz.QuartzComponent;
@@ -47,6 +48,9 @@ class CourierSyncRouteTest extends EndToEndTest {
 
     @Autowired
     private ProducerTemplate producer;
+
+    @Autowired
+    private MeterRegistry metrics;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws Exception {
@@ -180,6 +184,8 @@ class CourierSyncRouteTest extends EndToEndTest {
         courier.fail("DLV4002", CourierFault.malformed(), 1);
         // DLV4003 is unknown to the courier
         courier.fail("DLV4005", CourierFault.delay(Duration.ofSeconds(5)), 1);
+        double failedBefore = polls("failed");
+        double deliveredBefore = polls("delivered");
 
         syncNow();
 
@@ -187,6 +193,8 @@ class CourierSyncRouteTest extends EndToEndTest {
         assertThat(lastError(orders.get(1))).contains("malformed JSON");
         assertThat(lastError(orders.get(2))).contains("No such waybill or Order Id found");
         assertThat(lastError(orders.get(4))).contains("no answer from delhivery").contains("Timeout");
+        assertThat(polls("failed") - failedBefore).as("polls that told nothing").isEqualTo(4);
+        assertThat(polls("delivered") - deliveredBefore).isEqualTo(1);
         await().atMost(Duration.ofSeconds(15)).until(() -> platform.statusHistory(orders.get(3)).contains("delivered"));
         for (UUID failing : List.of(orders.get(0), orders.get(1), orders.get(2), orders.get(4))) {
             assertThat(shipment(failing, "state")).isEqualTo("POLLING");
@@ -323,6 +331,17 @@ class CourierSyncRouteTest extends EndToEndTest {
                 + " WHERE order_id = :o")
             .param("o", order)
             .update();
+    }
+
+    /**
+     * Delhivery polls with this outcome so far ({@code shipsync_courier_polls_total}).
+     */
+    private double polls(String outcome) {
+        return metrics.get("shipsync.courier.polls")
+            .tag("courier", "delhivery")
+            .tag("outcome", outcome)
+            .counter()
+            .count();
     }
 
     private boolean shipmentExists(UUID order) {

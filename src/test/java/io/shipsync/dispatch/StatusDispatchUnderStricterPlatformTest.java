@@ -9,14 +9,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import io.shipsync.EndToEndTest;
 import io.shipsync.sandbox.Fault;
 import io.shipsync.sandbox.RecordedRequest;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -34,6 +38,9 @@ class StatusDispatchUnderStricterPlatformTest extends EndToEndTest {
     static final int SHIPSYNC_UPDATES_PER_SECOND = 6;
     static final Duration PLATFORM_WINDOW = Duration.ofSeconds(1);
 
+    @Autowired
+    private MeterRegistry metrics;
+
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {
         configure(registry, PLATFORM_UPDATES_PER_SECOND, 50);
@@ -50,6 +57,8 @@ class StatusDispatchUnderStricterPlatformTest extends EndToEndTest {
     @Test
     void keeps_to_a_stricter_platform_limit_from_its_rate_limit_headers() throws IOException {
         List<UUID> orders = startedOrders(9);
+        long requestsBefore = throttleWait().count();
+        double waitedBefore = throttleWait().totalTime(TimeUnit.SECONDS);
 
         drop("headers.csv", processingRows(orders));
 
@@ -62,6 +71,11 @@ class StatusDispatchUnderStricterPlatformTest extends EndToEndTest {
                 .isGreaterThanOrEqualTo(PLATFORM_WINDOW);
         }
         assertThat(putsFor(orders)).extracting(RecordedRequest::status).containsOnly(200);
+        // one wait per PUT; the fourth PUT, ready right after the first three, waited
+        // most
+        // of a window for the platform's to open
+        assertThat(throttleWait().count() - requestsBefore).isEqualTo(orders.size());
+        assertThat(throttleWait().totalTime(TimeUnit.SECONDS) - waitedBefore).isGreaterThan(0.5);
     }
 
     /**
@@ -73,6 +87,7 @@ class StatusDispatchUnderStricterPlatformTest extends EndToEndTest {
     @Test
     void waits_as_long_as_a_429_says_and_applies_every_update_once() throws Exception {
         List<UUID> orders = startedOrders(4);
+        double rateLimitedBefore = rateLimited();
         platform.injectFault("GET", Fault.delay(Duration.ofMillis(600)), 1);
 
         drop("rate-limited.csv", processingRows(orders));
@@ -90,6 +105,7 @@ class StatusDispatchUnderStricterPlatformTest extends EndToEndTest {
         List<RecordedRequest> ours = putsFor(orders);
         List<RecordedRequest> tooMany = ours.stream().filter(r -> r.status() == 429).toList();
         assertThat(tooMany).as("shipsync met a 429").isNotEmpty();
+        assertThat(rateLimited() - rateLimitedBefore).isEqualTo(tooMany.size());
         for (RecordedRequest refused : tooMany) {
             Instant retryAt = refused.arrivedAt().plusSeconds(announcedRetryAfter(allPuts, refused));
             assertThat(ours)
@@ -117,6 +133,20 @@ class StatusDispatchUnderStricterPlatformTest extends EndToEndTest {
             }
         }
         throw new AssertionError("the platform never said 429 to the other client");
+    }
+
+    /** Status requests' waits for their turn ({@code shipsync_throttle_wait_seconds}). */
+    private Timer throttleWait() {
+        return metrics.get("shipsync.throttle.wait").tag("store", "default").timer();
+    }
+
+    /** 429s to status updates counted ({@code shipsync_platform_rate_limited_total}). */
+    private double rateLimited() {
+        return metrics.get("shipsync.platform.rate.limited")
+            .tag("store", "default")
+            .tag("budget", "status-updates")
+            .counter()
+            .count();
     }
 
     private static List<UUID> startedOrders(int count) {

@@ -12,8 +12,10 @@ import java.util.UUID;
 
 import io.shipsync.EndToEndTest;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -31,6 +33,9 @@ import static org.awaitility.Awaitility.await;
 class ShipmentFileIntakeTest extends EndToEndTest {
 
     private static final Duration QUIET_PERIOD = Duration.ofSeconds(1);
+
+    @Autowired
+    private MeterRegistry metrics;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {
@@ -67,6 +72,7 @@ class ShipmentFileIntakeTest extends EndToEndTest {
         UUID taken = newOrder("started");
         UUID notTaken = newOrder("started");
         UUID behind = newOrder("started");
+        double failedBefore = failedFiles();
         // a failure shipsync cannot foresee: the database refuses every accepted row
         // after line 2
         jdbc.sql("ALTER TABLE accepted_row ADD CONSTRAINT test_only_first_lines CHECK (line < 3)").update();
@@ -101,10 +107,16 @@ class ShipmentFileIntakeTest extends EndToEndTest {
             await().atMost(Duration.ofSeconds(20))
                 .until(() -> platform.statusHistory(taken).equals(List.of("processing")));
             assertThat(requestsFor(notTaken)).isZero();
+            await().atMost(Duration.ofSeconds(5)).until(() -> failedFiles() - failedBefore == 1);
         }
         finally {
             jdbc.sql("ALTER TABLE accepted_row DROP CONSTRAINT test_only_first_lines").update();
         }
+    }
+
+    /** Files given up on so far ({@code shipsync_files_total{outcome="failed"}}). */
+    private double failedFiles() {
+        return metrics.get("shipsync.files").tag("outcome", "failed").counter().count();
     }
 
     private List<OffsetDateTime> receivedAt(List<String> names) {

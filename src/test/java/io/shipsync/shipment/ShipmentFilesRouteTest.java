@@ -13,8 +13,10 @@ import java.util.stream.Stream;
 
 import io.shipsync.EndToEndTest;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -29,6 +31,9 @@ import static org.awaitility.Awaitility.await;
  */
 @ExtendWith(OutputCaptureExtension.class)
 class ShipmentFilesRouteTest extends EndToEndTest {
+
+    @Autowired
+    private MeterRegistry metrics;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws IOException {
@@ -64,6 +69,9 @@ class ShipmentFilesRouteTest extends EndToEndTest {
         UUID nonHttps = newOrder("processing");
         UUID noTracking = newOrder("processing");
         UUID unknownStatus = newOrder("started");
+        double acceptedBefore = rows("accepted");
+        double rejectedBefore = rows("rejected");
+        double ingestedBefore = files("ingested");
         drop("mixed.csv", """
                 order_id,status,tracking_url
                 not-a-uuid,processing,
@@ -83,6 +91,9 @@ class ShipmentFilesRouteTest extends EndToEndTest {
         assertThat(reportLine(report, 6)).contains(",rejected,").contains("Empty line");
         assertThat(reportLine(report, 7)).startsWith("7," + good + ",processing,applied,");
         assertThat(requestsFor(nonHttps) + requestsFor(noTracking) + requestsFor(unknownStatus)).isZero();
+        assertThat(rows("accepted") - acceptedBefore).isEqualTo(1);
+        assertThat(rows("rejected") - rejectedBefore).isEqualTo(5);
+        assertThat(files("ingested") - ingestedBefore).isEqualTo(1);
     }
 
     @Test
@@ -134,10 +145,13 @@ class ShipmentFilesRouteTest extends EndToEndTest {
 
     @Test
     void moves_a_file_without_order_id_column_to_failed_with_a_reason() throws IOException {
+        double refusedBefore = files("refused");
+
         drop("no-order-id.csv", "id,status\n1,processing\n");
 
         assertThat(awaitReason("no-order-id.csv")).contains("no order_id column").contains("id,status");
         assertThat(reportOf("no-order-id")).doesNotExist();
+        await().atMost(Duration.ofSeconds(5)).until(() -> files("refused") - refusedBefore == 1);
     }
 
     @Test
@@ -247,6 +261,7 @@ class ShipmentFilesRouteTest extends EndToEndTest {
         drop("monday.csv", content);
         awaitReport("monday");
 
+        double duplicatesBefore = files("duplicate");
         drop("monday-again.csv", content);
         List<String> again = awaitReport("monday-again");
 
@@ -255,6 +270,7 @@ class ShipmentFilesRouteTest extends EndToEndTest {
             .contains("not sent again");
         assertThat(platform.statusHistory(order)).containsExactly("processing");
         assertThat(requestsFor(order)).isEqualTo(2);
+        assertThat(files("duplicate") - duplicatesBefore).isEqualTo(1);
     }
 
     @Test
@@ -369,6 +385,19 @@ class ShipmentFilesRouteTest extends EndToEndTest {
         try (Stream<Path> files = Files.list(archive)) {
             return files.filter(p -> p.getFileName().toString().endsWith("-" + fileName)).toList();
         }
+    }
+
+    /** Files with this outcome so far ({@code shipsync_files_total}). */
+    private double files(String outcome) {
+        return metrics.get("shipsync.files").tag("outcome", outcome).counter().count();
+    }
+
+    /**
+     * Rows that passed ({@code accepted}) or failed the checks so far
+     * ({@code shipsync_file_rows_total}).
+     */
+    private double rows(String outcome) {
+        return metrics.get("shipsync.file.rows").tag("outcome", outcome).counter().count();
     }
 
 }

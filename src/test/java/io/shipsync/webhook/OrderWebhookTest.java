@@ -13,10 +13,12 @@ import java.util.concurrent.Future;
 
 import io.shipsync.EndToEndTest;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -45,6 +47,9 @@ class OrderWebhookTest extends EndToEndTest {
 
     @LocalServerPort
     private int port;
+
+    @Autowired
+    private MeterRegistry metrics;
 
     private WebhookClient webhook;
 
@@ -135,6 +140,7 @@ class OrderWebhookTest extends EndToEndTest {
     void a_request_without_the_right_token_is_refused_and_nothing_is_stored() throws Exception {
         UUID order = UUID.randomUUID();
         String event = WebhookClient.orderCreated(order);
+        double refusedBefore = refused("bad-token");
 
         var missing = webhook.post(event, "Content-Type", JSON);
         var wrong = webhook.post(event, "Content-Type", JSON, "X-Webhook-Token", TOKEN + "x");
@@ -146,6 +152,7 @@ class OrderWebhookTest extends EndToEndTest {
         assertThat(wrong.body()).contains("token not accepted");
         assertThat(wrongInQuery.statusCode()).isEqualTo(401);
         assertThat(storedEvents(order)).isZero();
+        assertThat(refused("bad-token") - refusedBefore).isEqualTo(3);
     }
 
     @Test
@@ -162,6 +169,7 @@ class OrderWebhookTest extends EndToEndTest {
     void only_json_is_accepted() throws Exception {
         UUID order = UUID.randomUUID();
         String event = WebhookClient.orderCreated(order);
+        double refusedBefore = refused("wrong-content-type");
 
         var text = webhook.post(event, "Content-Type", "text/plain", "X-Webhook-Token", TOKEN);
         var form = webhook.post(event, "Content-Type", "application/x-www-form-urlencoded", "X-Webhook-Token", TOKEN);
@@ -180,12 +188,14 @@ class OrderWebhookTest extends EndToEndTest {
         assertThat(latin1.statusCode()).isEqualTo(415);
         assertThat(latin1.body()).contains("UTF-8");
         assertThat(utf8.statusCode()).isEqualTo(200);
+        assertThat(refused("wrong-content-type") - refusedBefore).isEqualTo(4);
     }
 
     @Test
     void a_body_over_the_size_limit_is_refused_whether_or_not_it_declares_its_length() throws Exception {
         UUID order = UUID.randomUUID();
         String oversized = WebhookClient.orderCreated(order).replace("Please gift wrap", "x".repeat(5000));
+        double refusedBefore = refused("too-large");
 
         var declared = webhook.post(oversized, "Content-Type", JSON, "X-Webhook-Token", TOKEN);
         var chunked = webhook.postChunked(oversized.getBytes(), "Content-Type", JSON, "X-Webhook-Token", TOKEN);
@@ -194,34 +204,38 @@ class OrderWebhookTest extends EndToEndTest {
         assertThat(declared.body()).contains("max-body-size");
         assertThat(chunked.statusCode()).isEqualTo(413);
         assertThat(storedEvents(order)).isZero();
+        assertThat(refused("too-large") - refusedBefore).isEqualTo(2);
     }
 
     @ParameterizedTest(name = "{0}")
     @SuppressWarnings("checkstyle:LineLength")
     @CsvSource(delimiter = '|',
             textBlock = """
-                    not JSON                  | {"event": "order.created",                 | not valid JSON
-                    not an object             | ["order.created"]                          | must be a JSON object
-                    another event             | {"event": "order.updated"}                 | "order.updated" is not handled here
-                    no event                  | {"order_id": "770e8400-e29b-41d4-a716-446655440789"} | event is missing
-                    order_id not a UUID       | @order_id=12345                            | order_id must be a UUID
-                    store_id missing          | @store_id=                                 | store_id is missing
-                    created_at not a time     | @created_at=yesterday                      | created_at must be an ISO 8601 timestamp
-                    unknown status            | @status=shipped                            | "shipped" is not an order status
-                    not a new order           | @status=processing                         | "processing" is not the status of a new order
-                    another store             | @store_id=5a000000-0000-4000-8000-0000000000ff | is not a store shipsync works for
-                    two order_ids             | @duplicate                                 | Duplicate field
-                    trailing data             | @trailing                                  | not valid JSON
-                    empty body                | @empty                                     | body is empty
+                    not JSON                  | {"event": "order.created",                 | not valid JSON | malformed
+                    not an object             | ["order.created"]                          | must be a JSON object | malformed
+                    another event             | {"event": "order.updated"}                 | "order.updated" is not handled here | not-order-created
+                    no event                  | {"order_id": "770e8400-e29b-41d4-a716-446655440789"} | event is missing | malformed
+                    order_id not a UUID       | @order_id=12345                            | order_id must be a UUID | malformed
+                    store_id missing          | @store_id=                                 | store_id is missing | malformed
+                    created_at not a time     | @created_at=yesterday                      | created_at must be an ISO 8601 timestamp | malformed
+                    unknown status            | @status=shipped                            | "shipped" is not an order status | malformed
+                    not a new order           | @status=processing                         | "processing" is not the status of a new order | not-new-order
+                    another store             | @store_id=5a000000-0000-4000-8000-0000000000ff | is not a store shipsync works for | unknown-store
+                    two order_ids             | @duplicate                                 | Duplicate field | malformed
+                    trailing data             | @trailing                                  | not valid JSON | malformed
+                    empty body                | @empty                                     | body is empty | malformed
                     """)
-    void a_malformed_event_is_refused_with_a_reason(String name, String body, String reason) throws Exception {
+    void a_malformed_event_is_refused_with_a_reason(String name, String body, String reason, String counted)
+            throws Exception {
         UUID order = UUID.randomUUID();
+        double refusedBefore = refused(counted);
 
         var response = webhook.post(malformed(order, body), "Content-Type", JSON, "X-Webhook-Token", TOKEN);
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.body()).startsWith("{\"error\":").contains(reason.replace("\"", "\\\""));
         assertThat(storedEvents(order)).isZero();
+        assertThat(refused(counted) - refusedBefore).as("refusals counted as %s", counted).isEqualTo(1);
     }
 
     @Test
@@ -248,6 +262,8 @@ class OrderWebhookTest extends EndToEndTest {
     void a_redelivered_event_is_acknowledged_every_time_and_acted_on_once() throws Exception {
         UUID order = newOrder("started");
         String event = WebhookClient.orderCreated(order);
+        double acceptedBefore = stored("accepted");
+        double duplicatesBefore = stored("duplicate");
 
         var first = webhook.post(event, "Content-Type", JSON, "X-Webhook-Token", TOKEN);
         var second = webhook.post(event, "Content-Type", JSON, "X-Webhook-Token", TOKEN);
@@ -259,6 +275,8 @@ class OrderWebhookTest extends EndToEndTest {
         assertThat(second.body()).contains("\"status\":\"duplicate\"");
         assertThat(afterProcessing.body()).contains("\"status\":\"duplicate\"");
         assertThat(deliveries(order)).isEqualTo(3);
+        assertThat(stored("accepted") - acceptedBefore).isEqualTo(1);
+        assertThat(stored("duplicate") - duplicatesBefore).isEqualTo(2);
         assertThat(updatesFor(order)).isEqualTo(1);
         assertThat(platform.statusHistory(order)).containsExactly("processing");
     }
@@ -340,6 +358,7 @@ class OrderWebhookTest extends EndToEndTest {
     void an_event_the_database_cannot_take_is_answered_503_so_the_platform_sends_it_again() throws Exception {
         UUID order = UUID.randomUUID();
         String event = WebhookClient.orderCreated(order);
+        double failedBefore = failed("unavailable");
         HttpResponse<String> unavailable;
         jdbc.sql("ALTER TABLE webhook_event RENAME TO webhook_event_away").update();
         try {
@@ -353,6 +372,7 @@ class OrderWebhookTest extends EndToEndTest {
         assertThat(unavailable.statusCode()).isEqualTo(503);
         assertThat(unavailable.body()).contains("not accepted, send it again");
         assertThat(unavailable.headers().firstValue("Retry-After")).isPresent();
+        assertThat(failed("unavailable") - failedBefore).isEqualTo(1);
         assertThat(again.statusCode()).isEqualTo(200);
         assertThat(again.body()).contains("\"accepted\"");
     }
@@ -429,6 +449,25 @@ class OrderWebhookTest extends EndToEndTest {
         String withoutField = event.replaceAll("\\s*\"" + field + "\": \"[^\"]*\",", "");
         return value.isEmpty() ? withoutField
                 : withoutField.replace("\"event\"", "\"" + field + "\": \"" + value + "\", \"event\"");
+    }
+
+    /**
+     * Webhook requests refused for this reason so far
+     * ({@code shipsync_webhook_events_total}).
+     */
+    private double refused(String reason) {
+        return metrics.get("shipsync.webhook.events").tag("result", "refused").tag("reason", reason).counter().count();
+    }
+
+    private double failed(String reason) {
+        return metrics.get("shipsync.webhook.events").tag("result", "failed").tag("reason", reason).counter().count();
+    }
+
+    /**
+     * Events of the default store stored so far: {@code accepted} or {@code duplicate}.
+     */
+    private double stored(String result) {
+        return metrics.get("shipsync.webhook.events").tag("store", "default").tag("result", result).counter().count();
     }
 
     private long storedEvents(UUID order) {

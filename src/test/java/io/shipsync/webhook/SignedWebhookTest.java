@@ -9,8 +9,10 @@ import javax.crypto.spec.SecretKeySpec;
 
 import io.shipsync.EndToEndTest;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -28,6 +30,9 @@ class SignedWebhookTest extends EndToEndTest {
 
     @LocalServerPort
     private int port;
+
+    @Autowired
+    private MeterRegistry metrics;
 
     private WebhookClient webhook;
 
@@ -59,12 +64,14 @@ class SignedWebhookTest extends EndToEndTest {
     @Test
     void an_unsigned_event_is_refused() throws Exception {
         UUID order = UUID.randomUUID();
+        double refusedBefore = refusedForSignature();
 
         var response = webhook.post(WebhookClient.orderCreated(order), "Content-Type", "application/json");
 
         assertThat(response.statusCode()).isEqualTo(401);
         assertThat(response.body()).contains("signature required").contains("X-Timestamp").contains("X-Signature");
         assertThat(storedEvents(order)).isZero();
+        assertThat(refusedForSignature() - refusedBefore).isEqualTo(1);
     }
 
     @Test
@@ -128,6 +135,10 @@ class SignedWebhookTest extends EndToEndTest {
         mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
         return Base64.getEncoder()
             .encodeToString(mac.doFinal((timestamp + "." + body).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private double refusedForSignature() {
+        return metrics.get("shipsync.webhook.events").tag("reason", "bad-signature").counter().count();
     }
 
     private long storedEvents(UUID order) {

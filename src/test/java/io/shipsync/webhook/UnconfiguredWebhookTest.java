@@ -4,8 +4,10 @@ import java.util.UUID;
 
 import io.shipsync.EndToEndTest;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -23,6 +25,9 @@ class UnconfiguredWebhookTest extends EndToEndTest {
 
     @LocalServerPort
     private int port;
+
+    @Autowired
+    private MeterRegistry metrics;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws Exception {
@@ -42,6 +47,8 @@ class UnconfiguredWebhookTest extends EndToEndTest {
         assertThat(withToken.body()).contains("no credential configured");
         assertThat(jdbc.sql("SELECT COUNT(*) FROM webhook_event").query(Long.class).single()).isZero();
         assertThat(output.getAll()).contains("The order webhook (POST /webhook/orders) refuses every request");
+        assertThat(metrics.get("shipsync.webhook.events").tag("reason", "no-credential").counter().count())
+            .isEqualTo(1);
     }
 
 }
