@@ -32,6 +32,14 @@ public record Store(String name, Platform platform, URI baseUrl, String apiKey, 
             return (int) Math.max(1, maxRequests * otherPeriod.toMillis() / period.toMillis());
         }
 
+        /**
+         * How long this many requests take at this limit, at its average pace: 1,200
+         * status updates at 20 a minute take an hour. The ETA a warehouse person reads.
+         */
+        public Duration timeFor(long requests) {
+            return Duration.ofMillis(Math.multiplyExact(requests, period.toMillis()) / maxRequests);
+        }
+
         @Override
         public String toString() {
             return maxRequests + " per " + period.toSeconds() + "s";

@@ -20,6 +20,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class StoresTest {
 
     @Test
+    void twelve_hundred_updates_at_twenty_a_minute_take_an_hour() {
+        var limit = new Store.Limit(20, Duration.ofMinutes(1));
+
+        assertThat(limit.timeFor(1200)).isEqualTo(Duration.ofHours(1));
+        assertThat(limit.timeFor(412)).isEqualTo(Duration.ofSeconds(1236));
+        assertThat(limit.timeFor(0)).isZero();
+    }
+
+    @Test
     void the_single_store_keys_define_the_tribemade_store_named_default_with_the_global_limits() {
         Stores stores = TestStores
             .of(Map.of("shipsync.tribemade.api-key", "tb-key", "shipsync.tribemade.base-url", "http://127.0.0.1:9",
