@@ -1,6 +1,7 @@
 package io.shipsync.shipment;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -48,6 +49,11 @@ public class ShipmentCheck {
     public static final String ORDERS = "shipsyncCheckedOrders";
 
     public static final String LOOKUP = "shipsyncLookup";
+
+    /**
+     * How much longer than its period a read waits for the store's order-read gate.
+     */
+    private static final Duration LONGEST_EXTRA_WAIT = Duration.ofMinutes(1);
 
     private final KnownOrders knownOrders;
 
@@ -121,11 +127,19 @@ public class ShipmentCheck {
             lookup.notRead = platform + " is down for shipsync (its outage circuit is open)";
             return null;
         }
-        Store.Limit reads = store.orderReads().orElseThrow();
-        if (!gate.awaitOpen(store, Budget.ORDER_READS, reads.period())) {
+        Optional<String> keyRefused = gate.authProblem(store.name());
+        if (keyRefused.isPresent()) {
+            lookup.notRead = keyRefused.get();
+            return null;
+        }
+        // a dry run sends nothing, so it can wait out its window: the platform's reset
+        // comes in whole seconds
+        // and may fall after the throttle's period; a longer closure (a long Retry-After)
+        // is not waited for
+        Duration longest = store.orderReads().orElseThrow().period().plus(LONGEST_EXTRA_WAIT);
+        if (!gate.awaitOpen(store, Budget.ORDER_READS, longest)) {
             lookup.notRead = "the store's order reads wait until "
-                    + gate.closedUntil(store, Budget.ORDER_READS).map(Object::toString).orElse("later")
-                    + gate.authProblem(store.name()).map(problem -> ": " + problem).orElse("");
+                    + gate.closedUntil(store, Budget.ORDER_READS).map(Object::toString).orElse("later");
             return null;
         }
         return PlatformRequest.readWithoutUpdate(store, lookup.orderId);
