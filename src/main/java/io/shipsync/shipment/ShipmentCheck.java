@@ -116,9 +116,9 @@ public class ShipmentCheck {
     }
 
     /**
-     * The order read to make, when the store's gate (its platform's 429s and rate-limit
-     * headers, a refused key) opens within a period and its platform is not down; else
-     * none, and the lookup says why.
+     * The order read to make, when the store's key is not refused, its platform is not
+     * down and its order-read gate (the platform's 429s and rate-limit headers) opens
+     * within a period and a minute; else none, and the lookup says why.
      */
     public PlatformRequest readRequest(@Body OrderLookup lookup) {
         Store store = lookup.store;
@@ -133,9 +133,8 @@ public class ShipmentCheck {
             return null;
         }
         // a dry run sends nothing, so it can wait out its window: the platform's reset
-        // comes in whole seconds
-        // and may fall after the throttle's period; a longer closure (a long Retry-After)
-        // is not waited for
+        // comes in whole seconds and may fall after the throttle's period; a longer
+        // closure (a long Retry-After) is not waited for
         Duration longest = store.orderReads().orElseThrow().period().plus(LONGEST_EXTRA_WAIT);
         if (!gate.awaitOpen(store, Budget.ORDER_READS, longest)) {
             lookup.notRead = "the store's order reads wait until "
