@@ -36,10 +36,10 @@ class ShipsyncApplicationTest extends EndToEndTest {
     void starts_every_route_from_the_routes_folder() {
         assertThat(camel.getRoutes()).extracting(Route::getRouteId)
             .containsExactlyInAnyOrder("shipment-files", "shipment-rows-to-outbox", "shipment-reports",
-                    "status-dispatch-default", "read-order-ahead", "read-order", "deliver-status-update",
-                    "tribemade-update", "tribemade-read", "tybrite-update", "cekat-update", "order-webhook",
-                    "order-events", "process-order-event", "courier-sync", "sync-due-shipments", "poll-shipment",
-                    "dead-letter");
+                    "shipment-check", "check-order", "status-dispatch-default", "read-order-ahead", "read-order",
+                    "order-read-permit", "deliver-status-update", "tribemade-update", "tribemade-read",
+                    "tybrite-update", "cekat-update", "order-webhook", "order-events", "process-order-event",
+                    "courier-sync", "sync-due-shipments", "poll-shipment", "dead-letter");
         assertThat(camel.getRoutes())
             .allSatisfy(route -> assertThat(camel.getRouteController().getRouteStatus(route.getRouteId()).isStarted())
                 .isTrue());

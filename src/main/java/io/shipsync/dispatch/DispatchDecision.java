@@ -76,9 +76,7 @@ public final class DispatchDecision {
             // PUT that sets a state)
             return platform.readsOrders() ? new ReadOrder() : new Send(update.sendingStatus());
         }
-        boolean current = checkedThisRound
-                || known.filter(order -> order.isCurrent(now, rules.readValidFor(), rules.ownUpdateTrustedFor()))
-                    .isPresent();
+        boolean current = checkedThisRound || isCurrent(known, now, rules);
         if (platform.readsOrders() && !current) {
             return new ReadOrder();
         }
@@ -101,6 +99,15 @@ public final class DispatchDecision {
                 ? new Settle(UpdateState.APPLIED, appliedDetail(platformName, status, update.stepsSent()))
                 : new Settle(UpdateState.UNCHANGED,
                         "The order was already " + status + " on " + platformName + "; nothing sent.");
+    }
+
+    /**
+     * Whether what shipsync knows of an order can be acted on without reading it from the
+     * platform again.
+     */
+    public static boolean isCurrent(Optional<KnownOrder> known, Instant now, Rules rules) {
+        return known.filter(order -> order.isCurrent(now, rules.readValidFor(), rules.ownUpdateTrustedFor()))
+            .isPresent();
     }
 
     /**

@@ -379,10 +379,8 @@ public class StatusDispatcher {
 
     private NextStep next(StatusUpdate update, boolean checkedThisRound) {
         Store store = store(update);
-        Duration readValidFor = store.statusUpdates().period().multipliedBy(2);
         return DispatchDecision.next(update, knownOrders.find(store.name(), update.orderId()), checkedThisRound,
-                store.platform(), clock.instant(), new DispatchDecision.Rules(readValidFor,
-                        properties.trustOwnUpdatesFor(), properties.fillSkippedSteps()));
+                store.platform(), clock.instant(), properties.rulesFor(store));
     }
 
     /**

@@ -2,6 +2,8 @@ package io.shipsync.dispatch;
 
 import java.time.Duration;
 
+import io.shipsync.store.Store;
+
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -40,6 +42,15 @@ public record StatusUpdateProperties(@Min(1) @DefaultValue("20") int maxRequests
         @DefaultValue("30m") Duration retryMaxDelay, @DefaultValue("500ms") Duration pollInterval,
         @DefaultValue("5m") Duration authRetryInterval, @DefaultValue("10s") Duration trustOwnUpdatesFor,
         @Valid @DefaultValue Outage outage) {
+
+    /**
+     * How much of what shipsync knows of a store's orders is trusted: a status read from
+     * the platform counts for two of the store's periods.
+     */
+    public DispatchDecision.Rules rulesFor(Store store) {
+        return new DispatchDecision.Rules(store.statusUpdates().period().multipliedBy(2), trustOwnUpdatesFor,
+                fillSkippedSteps);
+    }
 
     /**
      * A platform account is taken as down when this many different orders failed in a row

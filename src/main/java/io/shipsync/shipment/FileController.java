@@ -33,10 +33,16 @@ class FileController {
         this.queries = queries;
     }
 
+    /**
+     * @param dryRun the dry runs ({@code *.check.csv}) instead of the real files: a page
+     * shows them apart, as they sent nothing
+     */
     @GetMapping
-    @Operation(summary = "Lists received files, newest first, each with its rows by outcome and its report")
-    Paging<FileView> list(@RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size) {
-        return queries.list(page, size);
+    @Operation(summary = "Lists received files, newest first, each with its rows by outcome and its report; "
+            + "dryRun=true lists the dry runs (*.check.csv) instead")
+    Paging<FileView> list(@RequestParam(defaultValue = "false") boolean dryRun,
+            @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size) {
+        return queries.list(dryRun, page, size);
     }
 
     @GetMapping("/{id}")

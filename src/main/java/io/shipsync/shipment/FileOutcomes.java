@@ -27,6 +27,8 @@ class FileOutcomes {
 
     private final Counter ingested;
 
+    private final Counter checked;
+
     private final Counter duplicate;
 
     private final Counter refused;
@@ -39,6 +41,7 @@ class FileOutcomes {
 
     FileOutcomes(MeterRegistry registry) {
         this.ingested = files(registry, "ingested");
+        this.checked = files(registry, "checked");
         this.duplicate = files(registry, "duplicate");
         this.refused = files(registry, "refused");
         this.failed = files(registry, "failed");
@@ -52,6 +55,13 @@ class FileOutcomes {
         line(log.atInfo(), file.id(), file.fileName(), "ingested").log(
                 "{}: every row is queued or refused; the result report follows once the updates are settled",
                 file.fileName());
+    }
+
+    /** A dry run: every row has its would-be outcome, and nothing is sent. */
+    void checked(IngestedFile file) {
+        checked.increment();
+        line(log.atInfo(), file.id(), file.fileName(), "checked")
+            .log("{}: every row is checked (a dry run: nothing is sent); the report follows", file.fileName());
     }
 
     void duplicate(long id, String name, IngestedFile original) {

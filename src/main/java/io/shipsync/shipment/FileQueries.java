@@ -25,7 +25,7 @@ import org.springframework.stereotype.Repository;
 /**
  * Reads the received files for the admin API, each with its rows counted by outcome: the
  * rows in the outbox by state, the rows refused or repeated in the file, and the rows
- * accepted but not yet in the outbox.
+ * accepted but not yet in the outbox; a dry run's rows by would-be outcome.
  */
 @Repository
 public class FileQueries {
@@ -42,11 +42,19 @@ public class FileQueries {
         this.clock = clock;
     }
 
-    /** The received files, newest first. */
-    public Paging<FileView> list(int page, int size) {
+    /**
+     * The received files, newest first: the real files, or the dry runs
+     * ({@code *.check.csv}).
+     */
+    public Paging<FileView> list(boolean dryRun, int page, int size) {
         long offset = Paging.offset(page, size);
-        long total = jdbc.sql("SELECT COUNT(*) FROM ingested_file").query(Long.class).single();
-        List<FileRow> files = jdbc.sql("SELECT * FROM ingested_file ORDER BY id DESC LIMIT :limit OFFSET :offset")
+        long total = jdbc.sql("SELECT COUNT(*) FROM ingested_file WHERE dry_run = :dryRun")
+            .param("dryRun", dryRun)
+            .query(Long.class)
+            .single();
+        List<FileRow> files = jdbc
+            .sql("SELECT * FROM ingested_file WHERE dry_run = :dryRun ORDER BY id DESC LIMIT :limit OFFSET :offset")
+            .param("dryRun", dryRun)
             .param("limit", size)
             .param("offset", offset)
             .query(FileQueries::toRow)
@@ -77,23 +85,28 @@ public class FileQueries {
                 WHERE file_id IN (:ids) GROUP BY file_id, store_key
                 UNION ALL
                 SELECT file_id, NULL, UPPER(outcome), COUNT(*) FROM skipped_row
-                WHERE file_id IN (:ids) GROUP BY file_id, outcome""").param("ids", ids).query((ResultSet rs) -> {
-            long file = rs.getLong("file");
-            counts.computeIfAbsent(file, f -> new HashMap<>())
-                .merge(rs.getString("outcome"), rs.getLong("n"), Long::sum);
-            if (rs.getString("store_key") != null) {
-                storesOf.computeIfAbsent(file, f -> new TreeSet<>()).add(rs.getString("store_key"));
-            }
-        });
+                WHERE file_id IN (:ids) GROUP BY file_id, outcome
+                UNION ALL
+                SELECT file_id, store_key, UPPER(outcome), COUNT(*) FROM checked_row
+                WHERE file_id IN (:ids) GROUP BY file_id, store_key, outcome""")
+            .param("ids", ids)
+            .query((ResultSet rs) -> {
+                long file = rs.getLong("file");
+                counts.computeIfAbsent(file, f -> new HashMap<>())
+                    .merge(rs.getString("outcome"), rs.getLong("n"), Long::sum);
+                if (rs.getString("store_key") != null) {
+                    storesOf.computeIfAbsent(file, f -> new TreeSet<>()).add(rs.getString("store_key"));
+                }
+            });
         List<FileView> views = new ArrayList<>();
         for (FileRow file : files) {
             Map<String, Long> of = counts.getOrDefault(file.id(), Map.of());
-            var rows = new FileView.Rows(of.getOrDefault("APPLIED", 0L), of.getOrDefault("UNCHANGED", 0L),
-                    of.getOrDefault("REJECTED", 0L), of.getOrDefault("DEAD", 0L),
+            var rows = new FileView.Rows(of.getOrDefault("APPLIED", 0L), of.getOrDefault("WOULD-APPLY", 0L),
+                    of.getOrDefault("UNCHANGED", 0L), of.getOrDefault("REJECTED", 0L), of.getOrDefault("DEAD", 0L),
                     of.getOrDefault("PENDING", 0L) + of.getOrDefault("SENDING", 0L));
             int percent = rows.total() == 0 ? 100 : (int) (rows.settled() * 100 / rows.total());
-            views.add(new FileView(file.id(), file.name(), file.state().toLowerCase(Locale.ROOT), file.receivedAt(),
-                    file.sizeBytes(), file.duplicateOf(), file.failureReason(),
+            views.add(new FileView(file.id(), file.name(), file.dryRun(), file.state().toLowerCase(Locale.ROOT),
+                    file.receivedAt(), file.sizeBytes(), file.duplicateOf(), file.failureReason(),
                     List.copyOf(storesOf.getOrDefault(file.id(), new TreeSet<>())), rows,
                     new FileView.Progress(rows.settled(), rows.total(), percent),
                     file.reportPath() == null ? null : new FileView.Report(
@@ -175,13 +188,13 @@ public class FileQueries {
             .single();
     }
 
-    private record FileRow(long id, String name, String state, Instant receivedAt, long sizeBytes, Long duplicateOf,
-            String failureReason, String reportPath, Instant reportedAt) {
+    private record FileRow(long id, String name, boolean dryRun, String state, Instant receivedAt, long sizeBytes,
+            Long duplicateOf, String failureReason, String reportPath, Instant reportedAt) {
     }
 
     private static FileRow toRow(ResultSet rs, int row) throws SQLException {
         OffsetDateTime reported = rs.getObject("reported_at", OffsetDateTime.class);
-        return new FileRow(rs.getLong("id"), rs.getString("file_name"), rs.getString("state"),
+        return new FileRow(rs.getLong("id"), rs.getString("file_name"), rs.getBoolean("dry_run"), rs.getString("state"),
                 rs.getObject("received_at", OffsetDateTime.class).toInstant(), rs.getLong("size_bytes"),
                 rs.getObject("duplicate_of", Long.class), rs.getString("failure_reason"), rs.getString("report_path"),
                 reported == null ? null : reported.toInstant());

@@ -8,24 +8,27 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 /**
  * A received shipment file as the admin API shows it.
  *
+ * @param dryRun a dry run ({@code *.check.csv}): checked and reported, nothing sent
  * @param state ingesting, ingested, duplicate (of {@code duplicateOf}: nothing sent
- * again) or failed (with {@code failureReason})
+ * again), failed (with {@code failureReason}), or for a dry run checked
  * @param stores the stores its rows are for
  * @param rows its data rows by outcome so far
  * @param report the result report, once every row has its outcome
  * @param eta when its rows still to send will have gone, at its stores' limits
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record FileView(long id, String name, String state, Instant receivedAt, long sizeBytes, Long duplicateOf,
-        String failureReason, List<String> stores, Rows rows, Progress progress, Report report, Eta eta) {
+public record FileView(long id, String name, boolean dryRun, String state, Instant receivedAt, long sizeBytes,
+        Long duplicateOf, String failureReason, List<String> stores, Rows rows, Progress progress, Report report,
+        Eta eta) {
 
     /**
+     * @param wouldApply a dry run's rows that would change their order
      * @param pending rows accepted and still to send (or being sent)
      */
-    public record Rows(long applied, long unchanged, long rejected, long deadLetter, long pending) {
+    public record Rows(long applied, long wouldApply, long unchanged, long rejected, long deadLetter, long pending) {
 
         long settled() {
-            return applied + unchanged + rejected + deadLetter;
+            return applied + wouldApply + unchanged + rejected + deadLetter;
         }
 
         long total() {

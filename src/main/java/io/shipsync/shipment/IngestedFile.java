@@ -2,9 +2,14 @@ package io.shipsync.shipment;
 
 import java.time.Instant;
 
-/** A shipment file shipsync received, and how far it got. */
+/**
+ * A shipment file shipsync received, and how far it got.
+ *
+ * @param dryRun a file dropped as {@code <name>.check.csv}: checked and reported, never
+ * sent
+ */
 public record IngestedFile(long id, String fileName, String checksum, Instant receivedAt, State state, Long duplicateOf,
-        long linesCommitted, String archivedAs) {
+        long linesCommitted, String archivedAs, boolean dryRun) {
 
     public enum State {
 
@@ -15,6 +20,8 @@ public record IngestedFile(long id, String fileName, String checksum, Instant re
         INGESTING,
         /** Every row is in the outbox or refused. */
         INGESTED,
+        /** A dry run: every row has its would-be outcome; nothing of it is sent. */
+        CHECKED,
         /** The same content as {@code duplicateOf}; nothing of it is sent again. */
         DUPLICATE,
         /**

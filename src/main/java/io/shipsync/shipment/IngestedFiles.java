@@ -33,8 +33,8 @@ public class IngestedFiles {
         var keys = new GeneratedKeyHolder();
         jdbc.sql("""
                 INSERT INTO ingested_file (store_key, file_name, checksum, size_bytes, received_at, state,
-                                           duplicate_of, failure_reason)
-                VALUES (:store, :name, :checksum, :size, :received, :state, :duplicateOf, :reason)""")
+                                           duplicate_of, failure_reason, dry_run)
+                VALUES (:store, :name, :checksum, :size, :received, :state, :duplicateOf, :reason, :dryRun)""")
             .param("store", storeKey)
             .param("name", Outbox.truncate(fileName, 512))
             .param("checksum", checksum)
@@ -43,6 +43,7 @@ public class IngestedFiles {
             .param("state", state.name())
             .param("duplicateOf", duplicateOf)
             .param("reason", Outbox.truncate(failureReason, 2000))
+            .param("dryRun", ReceivedFileName.isDryRun(fileName))
             .update(keys, "id");
         return keys.getKey().longValue();
     }
@@ -55,12 +56,18 @@ public class IngestedFiles {
     }
 
     /**
-     * The most recent file with this content that was read successfully or is being read.
+     * The most recent file with this content that was read successfully or is being read,
+     * among the real files or among the dry runs: a dry run sends nothing, so a real file
+     * with its content is not a duplicate.
      */
-    public Optional<IngestedFile> latestReadable(String checksum) {
+    public Optional<IngestedFile> latestReadable(String checksum, boolean dryRun) {
         return jdbc.sql("""
-                SELECT * FROM ingested_file WHERE checksum = :checksum AND state <> 'FAILED'
-                ORDER BY id DESC LIMIT 1""").param("checksum", checksum).query(IngestedFiles::toFile).optional();
+                SELECT * FROM ingested_file WHERE checksum = :checksum AND state <> 'FAILED' AND dry_run = :dryRun
+                ORDER BY id DESC LIMIT 1""")
+            .param("checksum", checksum)
+            .param("dryRun", dryRun)
+            .query(IngestedFiles::toFile)
+            .optional();
     }
 
     public IngestedFile get(long id) {
@@ -89,6 +96,45 @@ public class IngestedFiles {
         jdbc.sql("UPDATE ingested_file SET state = 'INGESTED' WHERE id = :id").param("id", id).update();
     }
 
+    public void markChecked(long id) {
+        jdbc.sql("UPDATE ingested_file SET state = 'CHECKED' WHERE id = :id").param("id", id).update();
+    }
+
+    /**
+     * Starts a dry run interrupted by a stop over: what its checked rows were judged
+     * against is gone with the process.
+     */
+    public void restartCheck(long id) {
+        jdbc.sql("DELETE FROM checked_row WHERE file_id = :id").param("id", id).update();
+        recordLinesCommitted(id, 0);
+    }
+
+    /**
+     * A data row of a dry run with its would-be outcome.
+     *
+     * @param store the row's store; null when the row was rejected before its store was
+     * known
+     * @param sends the status requests it would send
+     */
+    public record CheckedRow(long line, String store, String orderId, String status, String outcome, String detail,
+            int sends) {
+    }
+
+    public void addCheckedRows(long fileId, List<CheckedRow> rows) {
+        batches.batchUpdate("""
+                INSERT INTO checked_row (file_id, line, store_key, order_id, status, outcome, detail, sends)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)""", rows, rows.size(), (ps, row) -> {
+            ps.setLong(1, fileId);
+            ps.setLong(2, row.line());
+            ps.setString(3, row.store());
+            ps.setString(4, Outbox.truncate(row.orderId(), 200));
+            ps.setString(5, Outbox.truncate(row.status(), 200));
+            ps.setString(6, row.outcome());
+            ps.setString(7, Outbox.truncate(row.detail(), 2000));
+            ps.setInt(8, row.sends());
+        });
+    }
+
     /**
      * A data row that did not become an update of its own, with the outcome the report
      * gives it.
@@ -115,13 +161,14 @@ public class IngestedFiles {
     /**
      * Files whose every row reached a final outcome and that have no report yet. A
      * duplicate is due once the file it repeats is reported, since its report points at
-     * that one's outcomes.
+     * that one's outcomes; a dry run once it is checked.
      */
     public List<IngestedFile> awaitingReport() {
         return jdbc.sql("""
                 SELECT f.* FROM ingested_file f
                 WHERE f.reported_at IS NULL
-                  AND ((f.state = 'INGESTED'
+                  AND (f.state = 'CHECKED'
+                    OR (f.state = 'INGESTED'
                         AND NOT EXISTS (SELECT 1 FROM accepted_row r WHERE r.file_id = f.id)
                         AND NOT EXISTS (SELECT 1 FROM status_update u
                                         WHERE u.source_file_id = f.id AND u.state IN ('PENDING', 'SENDING')))
@@ -147,7 +194,7 @@ public class IngestedFiles {
         return new IngestedFile(rs.getLong("id"), rs.getString("file_name"), rs.getString("checksum"),
                 rs.getObject("received_at", OffsetDateTime.class).toInstant(),
                 IngestedFile.State.valueOf(rs.getString("state")), rs.getObject("duplicate_of", Long.class),
-                rs.getLong("lines_committed"), rs.getString("archived_as"));
+                rs.getLong("lines_committed"), rs.getString("archived_as"), rs.getBoolean("dry_run"));
     }
 
 }

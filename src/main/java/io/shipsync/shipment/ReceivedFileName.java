@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.Locale;
 
 /**
  * What a received file is kept under, in the archive, the failed folder and the reports:
@@ -18,6 +19,16 @@ record ReceivedFileName(long fileId, Instant receivedAt) {
 
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
         .withZone(ZoneOffset.UTC);
+
+    /** How a dry run's name ends, in any case: {@code shipments.check.csv}. */
+    static final String DRY_RUN_SUFFIX = ".check.csv";
+
+    /**
+     * Whether a file of this name is a dry run: checked and reported, never sent.
+     */
+    static boolean isDryRun(String name) {
+        return name.toLowerCase(Locale.ROOT).endsWith(DRY_RUN_SUFFIX);
+    }
 
     static ReceivedFileName of(IngestedFile file) {
         return new ReceivedFileName(file.id(), file.receivedAt());

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -35,16 +36,34 @@ public class ResultReports {
             SELECT line, order_id, status, outcome, detail FROM skipped_row WHERE file_id = ?
             ORDER BY line""";
 
+    private static final String CHECKED_ROWS_OF_FILE = """
+            SELECT line, order_id, status, outcome, detail FROM checked_row WHERE file_id = ? ORDER BY line""";
+
+    /** The outcomes a summary counts, in its order. */
+    private static final List<String> OUTCOMES = List.of("applied", "unchanged", "rejected", "dead-letter");
+
+    private static final List<String> WOULD_BE_OUTCOMES = List.of(WouldBe.WOULD_APPLY, WouldBe.UNCHANGED,
+            WouldBe.REJECTED);
+
+    /**
+     * The outcome column of a dry run's last line, whose detail says when the file's
+     * updates would be through.
+     */
+    static final String ETA = "eta";
+
     private final IngestedFiles files;
 
     private final JdbcTemplate jdbc;
 
     private final ShipsyncProperties paths;
 
-    public ResultReports(IngestedFiles files, JdbcTemplate jdbc, ShipsyncProperties paths) {
+    private final CheckEta eta;
+
+    public ResultReports(IngestedFiles files, JdbcTemplate jdbc, ShipsyncProperties paths, CheckEta eta) {
         this.files = files;
         this.jdbc = jdbc;
         this.paths = paths;
+        this.eta = eta;
     }
 
     /**
@@ -73,7 +92,8 @@ public class ResultReports {
 
     /**
      * Named like the file's archive copy, so the report of another file of the same name
-     * never replaces it.
+     * never replaces it; a dry run's ({@code x.check.csv}) ends in
+     * {@code .check.result.csv}.
      */
     private Path reportPath(IngestedFile file) {
         return paths.reportsDir().resolve(ReceivedFileName.of(file).unique(stem(file.fileName()) + ".result.csv"));
@@ -84,8 +104,9 @@ public class ResultReports {
         Files.createDirectories(report.getParent());
         Path partial = report.resolveSibling(report.getFileName() + ".tmp");
         Map<String, Integer> outcomes;
+        String eta = file.dryRun() ? CheckEta.describe(this.eta.of(file.id())) : null;
         try {
-            outcomes = writeRows(file, partial);
+            outcomes = writeRows(file, partial, eta);
             // the team may have the report open: it appears whole, never half-written; it
             // replaces only a report
             // written before a crash kept it from being recorded
@@ -95,15 +116,25 @@ public class ResultReports {
             Files.deleteIfExists(partial);
         }
         files.markReported(file.id(), report.toString());
-        log.info("Result of {}: {} rows - {}. Report: {}", file.fileName(), total(outcomes), summary(outcomes), report);
+        if (file.dryRun()) {
+            log.info("Dry run of {}: {} rows - {}. {} Report: {}", file.fileName(), total(outcomes),
+                    summary(outcomes, WOULD_BE_OUTCOMES), eta, report);
+        }
+        else {
+            log.info("Result of {}: {} rows - {}. Report: {}", file.fileName(), total(outcomes),
+                    summary(outcomes, OUTCOMES), report);
+        }
     }
 
-    private Map<String, Integer> writeRows(IngestedFile file, Path partial) throws IOException {
+    /**
+     * @param eta a dry run's ETA, written as its last line; null for a real file
+     */
+    private Map<String, Integer> writeRows(IngestedFile file, Path partial, String eta) throws IOException {
         IngestedFile original = file.duplicateOf() == null ? file : files.get(file.duplicateOf());
         var outcomes = new TreeMap<String, Integer>();
         try (Writer out = Files.newBufferedWriter(partial, StandardCharsets.UTF_8)) {
             ReportCsv.printRow(out, "line", "order_id", "status", "outcome", "detail");
-            jdbc.query(ROWS_OF_FILE, rs -> {
+            jdbc.query(file.dryRun() ? CHECKED_ROWS_OF_FILE : ROWS_OF_FILE, rs -> {
                 String outcome = rs.getString("outcome");
                 String detail = rs.getString("detail");
                 if (original != file) {
@@ -120,7 +151,13 @@ public class ResultReports {
                 catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
-            }, original.id(), original.id());
+            }, file.dryRun() ? new Object[] { file.id() } : new Object[] { original.id(), original.id() });
+            if (eta != null) {
+                // the report's one shape, so a spreadsheet sorts and filters it as any
+                // other: the ETA in the
+                // detail of a last line without a line number
+                ReportCsv.printRow(out, null, null, null, ETA, eta);
+            }
         }
         return outcomes;
     }
@@ -134,9 +171,9 @@ public class ResultReports {
         return outcomes.values().stream().mapToInt(Integer::intValue).sum();
     }
 
-    private static String summary(Map<String, Integer> outcomes) {
+    private static String summary(Map<String, Integer> outcomes, List<String> counted) {
         var parts = new StringBuilder();
-        for (String outcome : new String[] { "applied", "unchanged", "rejected", "dead-letter" }) {
+        for (String outcome : counted) {
             if (!parts.isEmpty()) {
                 parts.append(", ");
             }

@@ -118,8 +118,16 @@ public class ShipmentFileIntake {
             refuse(exchange, file, name, receivedAt, e.getMessage());
             return;
         }
-        Optional<IngestedFile> earlier = files.latestReadable(inspection.checksum());
-        if (earlier.isPresent() && earlier.get().state() == IngestedFile.State.INGESTING) {
+        boolean dryRun = ReceivedFileName.isDryRun(name);
+        Optional<IngestedFile> earlier = files.latestReadable(inspection.checksum(), dryRun);
+        if (earlier.isPresent() && earlier.get().state() == IngestedFile.State.INGESTING && dryRun) {
+            IngestedFile restarted = earlier.get();
+            files.restartCheck(restarted.id());
+            log.info("Checking {} again from the start (dry run: nothing is sent){}", name,
+                    attempt == 1 ? ": the service stopped while checking it" : "");
+            decide(exchange, restarted.id(), Decision.INGEST, restarted.archivedAs());
+        }
+        else if (earlier.isPresent() && earlier.get().state() == IngestedFile.State.INGESTING) {
             IngestedFile resumed = earlier.get();
             if (attempt == 1) {
                 // an earlier attempt in this run is not a stop: failed() has said that it
@@ -133,7 +141,7 @@ public class ShipmentFileIntake {
             log.info("{} was read completely before the service stopped; archiving it now", name);
             decide(exchange, earlier.get().id(), Decision.MOVE_ONLY, earlier.get().archivedAs());
         }
-        else if (earlier.isPresent()) {
+        else if (earlier.isPresent() && !dryRun) {
             IngestedFile original = files.get(earlier.get().originalId());
             long id = registerArchived(name, inspection, receivedAt, IngestedFile.State.DUPLICATE, original.id());
             outcomes.duplicate(id, name, original);
@@ -141,8 +149,9 @@ public class ShipmentFileIntake {
         }
         else {
             long id = registerArchived(name, inspection, receivedAt, IngestedFile.State.INGESTING, null);
-            log.info("Reading {}: {} data rows{}", name, inspection.dataRows(),
-                    inspection.separator() == Separator.COMMA ? "" : " (" + inspection.separator().description() + ")");
+            log.info("{} {}: {} data rows{}", dryRun ? "Checking" : "Reading", name, inspection.dataRows(),
+                    (inspection.separator() == Separator.COMMA ? "" : " (" + inspection.separator().description() + ")")
+                            + (dryRun ? "; a dry run: nothing is sent" : ""));
             decide(exchange, id, Decision.INGEST, files.get(id).archivedAs());
         }
     }
@@ -190,8 +199,14 @@ public class ShipmentFileIntake {
     }
 
     public void finish(@ExchangeProperty(FILE_ID) long fileId) {
-        files.markIngested(fileId);
-        outcomes.ingested(files.get(fileId));
+        if (files.get(fileId).dryRun()) {
+            files.markChecked(fileId);
+            outcomes.checked(files.get(fileId));
+        }
+        else {
+            files.markIngested(fileId);
+            outcomes.ingested(files.get(fileId));
+        }
     }
 
     private void refuse(Exchange exchange, Path file, String name, Instant receivedAt, String reason)
@@ -245,10 +260,12 @@ public class ShipmentFileIntake {
                     IngestedFile.State.FAILED, null, summary);
         }
         long linesCommitted = record == null ? 0 : record.linesCommitted();
-        String taken = linesCommitted > 0
-                ? "The rows up to line " + linesCommitted + " were taken in before that and are sent to the platform "
-                        + "as usual; the rows after line " + linesCommitted + " were not."
-                : "No row of this file was taken in; nothing from it was sent.";
+        String taken = ReceivedFileName.isDryRun(name) ? "This was a dry run: nothing from it was sent."
+                : linesCommitted > 0
+                        ? "The rows up to line " + linesCommitted
+                                + " were taken in before that and are sent to the platform "
+                                + "as usual; the rows after line " + linesCommitted + " were not."
+                        : "No row of this file was taken in; nothing from it was sent.";
         Path target = moveToFailed(exchange, id, name, receivedAt, """
                 shipsync could not finish taking in %s (received %s).
 
