@@ -362,7 +362,8 @@
       h('p', { class: 'state ' + store.state }, state.symbol + ' ' + state.label, until),
       store.reason ? h('p', null, store.reason) : null,
       h('p', { class: 'meta' }, store.pending > 0
-        ? [count(store.pending, 'update', 'updates') + ' waiting, the oldest since ', timeElement(store.oldestPendingSince)]
+        ? [count(store.pending, 'update', 'updates') + ' waiting, the oldest since ', timeElement(store.oldestPendingSince),
+          '.']
         : 'Nothing waiting.', store.statusUpdates ? ' ' + limitInWords(store.statusUpdates) : ''),
       store.state === 'paused' && page.role === 'admin' ? h('div', { class: 'actions' }, h('button', {
         type: 'button', 'data-action': 'resume', 'data-store': store.name, 'data-focus': 'resume-' + store.name,
@@ -382,7 +383,8 @@
       parts.push(count(draining.length, 'file is', 'files are') + ' being sent'
         + (last ? ', all done around ' + when(last) : '') + '.');
     }
-    stores.filter((s) => s.state !== 'running')
+    // a rate-limited store is only keeping to its limit, which the ETA already counts: not worth a warning here
+    stores.filter((s) => s.state === 'paused' || s.state === 'platform-unavailable')
       .forEach((s) => parts.push('Store ' + s.name + ' is ' + (STORE_STATES[s.state] || { label: s.state }).label
         .toLowerCase() + '.'));
     return parts.join(' ');
