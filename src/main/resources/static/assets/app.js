@@ -379,7 +379,8 @@
       : 'No dead letter: nothing needs you.');
     const draining = files.filter((f) => f.rows && f.rows.pending > 0);
     if (draining.length) {
-      const last = draining.map((f) => f.eta && f.eta.finishesAt).filter(Boolean).sort().pop();
+      const last = draining.map((f) => f.eta && f.eta.finishesAt).filter(Boolean)
+        .sort((a, b) => new Date(a) - new Date(b)).pop();
       parts.push(count(draining.length, 'file is', 'files are') + ' being sent'
         + (last ? ', all done around ' + when(last) : '') + '.');
     }
