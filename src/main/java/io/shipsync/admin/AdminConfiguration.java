@@ -9,8 +9,10 @@ import io.swagger.v3.oas.annotations.security.SecurityScheme;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.web.servlet.config.annotation.ViewControllerRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
-/** The admin API's token check, and its OpenAPI description. */
+/** Who gets into the admin API and the status page, and the API's OpenAPI description. */
 @Configuration
 @OpenAPIDefinition(
         info = @Info(title = "shipsync admin API",
@@ -25,6 +27,24 @@ class AdminConfiguration {
         var registration = new FilterRegistrationBean<>(new AdminTokenFilter(properties, json));
         registration.addUrlPatterns("/api/*");
         return registration;
+    }
+
+    @Bean
+    FilterRegistrationBean<StatusPageFilter> statusPageFilter(AdminProperties properties) {
+        var registration = new FilterRegistrationBean<>(new StatusPageFilter(properties));
+        registration.addUrlPatterns("/", "/index.html");
+        return registration;
+    }
+
+    /** The login form, a static page like the status page itself. */
+    @Bean
+    WebMvcConfigurer loginPage() {
+        return new WebMvcConfigurer() {
+            @Override
+            public void addViewControllers(ViewControllerRegistry registry) {
+                registry.addViewController("/login").setViewName("forward:/login.html");
+            }
+        };
     }
 
 }

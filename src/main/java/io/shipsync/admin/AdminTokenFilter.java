@@ -1,13 +1,15 @@
 package io.shipsync.admin;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.Optional;
+
+import io.shipsync.admin.AdminProperties.Role;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpHeaders;
@@ -16,45 +18,75 @@ import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Lets an admin API call through only with {@code Authorization: Bearer
- * <shipsync.admin.token>}, and refuses every call while no token is configured. One
- * shared token, compared in constant time, is what the API needs today; a user store or
- * OAuth would be Spring Security's job.
+ * Lets an admin API call through with the admin or viewer token, from
+ * {@code Authorization: Bearer <token>} (curl, scripts) or the status page's login
+ * cookie, and refuses every call while no admin token is configured. The viewer token may
+ * only read. A call the page makes with its cookie that changes something must also carry
+ * {@code X-Requested-With: shipsync}, which another site's form or link cannot send: with
+ * the SameSite cookie, that keeps a replay from being triggered from elsewhere. One
+ * shared token per role is what shipsync needs today; users and OAuth would be Spring
+ * Security's job.
  */
 class AdminTokenFilter extends OncePerRequestFilter {
 
+    static final String COOKIE = "shipsync_token";
+
+    static final String ROLE = "shipsync.admin.role";
+
     private static final String BEARER = "Bearer ";
 
-    private final byte[] tokenDigest;
+    private final AdminProperties properties;
 
     private final ObjectMapper json;
 
     AdminTokenFilter(AdminProperties properties, ObjectMapper json) {
-        this.tokenDigest = properties.hasToken() ? sha256(properties.token()) : null;
+        this.properties = properties;
         this.json = json;
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        if (tokenDigest == null) {
+        if (!properties.hasToken()) {
             refuse(response, HttpStatus.FORBIDDEN,
                     "The admin API is off: set shipsync.admin.token (SHIPSYNC_ADMIN_TOKEN) to use it.");
             return;
         }
         String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
-        if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+        boolean bearer = authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length());
+        Optional<String> cookie = cookie(request);
+        if (!bearer && cookie.isEmpty()) {
             refuse(response, HttpStatus.UNAUTHORIZED,
                     "Send the admin token as Authorization: Bearer <shipsync.admin.token>.");
             return;
         }
-        // digests of equal length, compared in constant time: the answer's timing tells
-        // nothing of the token
-        if (!MessageDigest.isEqual(tokenDigest, sha256(authorization.substring(BEARER.length()).trim()))) {
-            refuse(response, HttpStatus.UNAUTHORIZED, "The bearer token is not the admin token.");
+        Optional<Role> role = properties
+            .roleOf(bearer ? authorization.substring(BEARER.length()) : cookie.orElseThrow());
+        if (role.isEmpty()) {
+            refuse(response, HttpStatus.UNAUTHORIZED, bearer ? "The bearer token is not the admin token."
+                    : "The login has expired or the token changed: log in again.");
             return;
         }
+        boolean changes = !request.getMethod().equals("GET") && !request.getMethod().equals("HEAD");
+        if (changes && !role.get().mayAct()) {
+            refuse(response, HttpStatus.FORBIDDEN,
+                    "The viewer token may only look: replaying, discarding and resuming need the admin token.");
+            return;
+        }
+        if (changes && !bearer && !"shipsync".equals(request.getHeader("X-Requested-With"))) {
+            refuse(response, HttpStatus.FORBIDDEN,
+                    "A change made with the login cookie must come from the status page (X-Requested-With).");
+            return;
+        }
+        request.setAttribute(ROLE, role.get());
         chain.doFilter(request, response);
+    }
+
+    static Optional<String> cookie(HttpServletRequest request) {
+        return Optional.ofNullable(request.getCookies())
+            .flatMap(cookies -> Arrays.stream(cookies).filter(each -> each.getName().equals(COOKIE)).findFirst())
+            .map(Cookie::getValue)
+            .filter(value -> !value.isBlank());
     }
 
     private void refuse(HttpServletResponse response, HttpStatus status, String error) throws IOException {
@@ -64,15 +96,6 @@ class AdminTokenFilter extends OncePerRequestFilter {
         }
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
         json.writeValue(response.getOutputStream(), new ApiError(error));
-    }
-
-    private static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        }
-        catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("Every Java runtime has SHA-256", e);
-        }
     }
 
 }

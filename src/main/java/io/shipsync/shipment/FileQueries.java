@@ -3,6 +3,8 @@ package io.shipsync.shipment;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -14,6 +16,8 @@ import java.util.Optional;
 import java.util.TreeSet;
 
 import io.shipsync.admin.Paging;
+import io.shipsync.store.Store;
+import io.shipsync.store.Stores;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -28,8 +32,14 @@ public class FileQueries {
 
     private final JdbcClient jdbc;
 
-    public FileQueries(JdbcClient jdbc) {
+    private final Stores stores;
+
+    private final Clock clock;
+
+    public FileQueries(JdbcClient jdbc, Stores stores, Clock clock) {
         this.jdbc = jdbc;
+        this.stores = stores;
+        this.clock = clock;
     }
 
     /** The received files, newest first. */
@@ -58,7 +68,7 @@ public class FileQueries {
         }
         List<Long> ids = files.stream().map(FileRow::id).toList();
         Map<Long, Map<String, Long>> counts = new HashMap<>();
-        Map<Long, TreeSet<String>> stores = new HashMap<>();
+        Map<Long, TreeSet<String>> storesOf = new HashMap<>();
         jdbc.sql("""
                 SELECT source_file_id AS file, store_key, state AS outcome, COUNT(*) AS n FROM status_update
                 WHERE source_file_id IN (:ids) GROUP BY source_file_id, store_key, state
@@ -72,7 +82,7 @@ public class FileQueries {
             counts.computeIfAbsent(file, f -> new HashMap<>())
                 .merge(rs.getString("outcome"), rs.getLong("n"), Long::sum);
             if (rs.getString("store_key") != null) {
-                stores.computeIfAbsent(file, f -> new TreeSet<>()).add(rs.getString("store_key"));
+                storesOf.computeIfAbsent(file, f -> new TreeSet<>()).add(rs.getString("store_key"));
             }
         });
         List<FileView> views = new ArrayList<>();
@@ -84,12 +94,85 @@ public class FileQueries {
             int percent = rows.total() == 0 ? 100 : (int) (rows.settled() * 100 / rows.total());
             views.add(new FileView(file.id(), file.name(), file.state().toLowerCase(Locale.ROOT), file.receivedAt(),
                     file.sizeBytes(), file.duplicateOf(), file.failureReason(),
-                    List.copyOf(stores.getOrDefault(file.id(), new TreeSet<>())), rows,
+                    List.copyOf(storesOf.getOrDefault(file.id(), new TreeSet<>())), rows,
                     new FileView.Progress(rows.settled(), rows.total(), percent),
                     file.reportPath() == null ? null : new FileView.Report(
-                            Path.of(file.reportPath()).getFileName().toString(), file.reportedAt())));
+                            Path.of(file.reportPath()).getFileName().toString(), file.reportedAt()),
+                    rows.pending() == 0 ? null : eta(file.id())));
         }
         return views;
+    }
+
+    /** The report's path, once it is written. */
+    public Optional<Path> reportOf(long id) {
+        return jdbc.sql("SELECT report_path FROM ingested_file WHERE id = :id")
+            .param("id", id)
+            .query(String.class)
+            .optional()
+            .map(Path::of);
+    }
+
+    /**
+     * When the file's rows still to send will have gone: for each store, the updates
+     * ahead of its last one in that store's queue (its own included), at the store's
+     * limit. Rows still waiting to join the outbox join it behind everything already
+     * there, in file order; rows already in it are behind the updates with smaller ids.
+     */
+    private FileView.Eta eta(long fileId) {
+        Instant now = clock.instant();
+        List<FileView.StoreEta> parts = new ArrayList<>();
+        for (String storeName : jdbc.sql("""
+                SELECT store_key FROM status_update
+                WHERE source_file_id = :file AND state IN ('PENDING', 'SENDING')
+                UNION SELECT store_key FROM accepted_row WHERE file_id = :file""")
+            .param("file", fileId)
+            .query(String.class)
+            .list()) {
+            Optional<Store> store = stores.find(storeName);
+            if (store.isEmpty()) {
+                // a store no longer configured sends nothing: there is no time to give
+                continue;
+            }
+            long ahead = updatesAhead(fileId, storeName);
+            Store.Limit limit = store.get().statusUpdates();
+            parts.add(new FileView.StoreEta(storeName, ahead, limit.maxRequests(), limit.period().toSeconds(),
+                    now.plus(limit.timeFor(ahead))));
+        }
+        if (parts.isEmpty()) {
+            return null;
+        }
+        Instant finishesAt = parts.stream().map(FileView.StoreEta::finishesAt).max(Instant::compareTo).orElseThrow();
+        return new FileView.Eta(finishesAt, Duration.between(now, finishesAt).toSeconds(),
+                parts.stream().mapToLong(FileView.StoreEta::updatesAhead).sum(), parts);
+    }
+
+    private long updatesAhead(long fileId, String store) {
+        boolean stillJoining = jdbc
+            .sql("SELECT COUNT(*) FROM accepted_row WHERE file_id = :file AND store_key = :store")
+            .param("file", fileId)
+            .param("store", store)
+            .query(Long.class)
+            .single() > 0;
+        if (stillJoining) {
+            return jdbc.sql("""
+                    SELECT (SELECT COUNT(*) FROM status_update
+                            WHERE store_key = :store AND state IN ('PENDING', 'SENDING'))
+                         + (SELECT COUNT(*) FROM accepted_row WHERE store_key = :store AND file_id <= :file)""")
+                .param("store", store)
+                .param("file", fileId)
+                .query(Long.class)
+                .single();
+        }
+        return jdbc.sql("""
+                SELECT COUNT(*) FROM status_update
+                WHERE store_key = :store AND state IN ('PENDING', 'SENDING')
+                  AND id <= (SELECT MAX(id) FROM status_update
+                             WHERE source_file_id = :file AND store_key = :store
+                               AND state IN ('PENDING', 'SENDING'))""")
+            .param("store", store)
+            .param("file", fileId)
+            .query(Long.class)
+            .single();
     }
 
     private record FileRow(long id, String name, String state, Instant receivedAt, long sizeBytes, Long duplicateOf,

@@ -59,8 +59,8 @@ class AdminApiTest extends EndToEndTest {
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({ "GET, /api/dead-letters", "GET, /api/dead-letters/1", "POST, /api/dead-letters/1/replay",
             "POST, /api/dead-letters/replay", "POST, /api/dead-letters/1/discard", "GET, /api/updates",
-            "GET, /api/updates/1", "GET, /api/files", "GET, /api/files/1", "GET, /api/stores",
-            "POST, /api/stores/default/resume" })
+            "GET, /api/updates/1", "GET, /api/files", "GET, /api/files/1", "GET, /api/files/1/report",
+            "GET, /api/stores", "POST, /api/stores/default/resume", "GET, /api/session" })
     void every_call_is_refused_without_the_admin_token(String method, String path) throws Exception {
         Answer missing = call(method, path, "{}", null);
         Answer wrong = call(method, path, "{}", "not-the-token");
@@ -342,6 +342,48 @@ class AdminApiTest extends EndToEndTest {
     }
 
     @Test
+    void a_file_s_report_downloads_as_csv_once_written() throws Exception {
+        UUID order = newOrder("started");
+        drop("download.csv", HEADER + order + ",processing,\n");
+        List<String> report = awaitReport("download");
+        long id = jdbc.sql("SELECT id FROM ingested_file WHERE file_name = 'download.csv'").query(Long.class).single();
+
+        Answer download = get("/api/files/" + id + "/report");
+        Answer none = get("/api/files/987654/report");
+
+        assertThat(download.status()).isEqualTo(200);
+        assertThat(download.response().headers().firstValue("Content-Type")).hasValue("text/csv;charset=UTF-8");
+        assertThat(download.response().headers().firstValue("Content-Disposition")).hasValueSatisfying(
+                value -> assertThat(value).startsWith("attachment; filename=\"").endsWith("-download.result.csv\""));
+        assertThat(download.response().body().lines()).containsExactlyElementsOf(report);
+        assertThat(none.status()).isEqualTo(404);
+    }
+
+    @Test
+    void the_login_form_keeps_the_token_in_an_http_only_cookie_and_never_in_the_url() throws Exception {
+        HttpResponse<String> wrong = form("/login", "token=guess");
+        HttpResponse<String> right = form("/login", "token=" + TOKEN);
+        HttpResponse<String> pageWithout = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        String cookie = right.headers().firstValue("Set-Cookie").orElseThrow();
+
+        assertThat(wrong.statusCode()).isEqualTo(303);
+        assertThat(wrong.headers().firstValue("Location")).hasValue("/login?failed");
+        assertThat(wrong.headers().firstValue("Set-Cookie")).isEmpty();
+        assertThat(right.statusCode()).isEqualTo(303);
+        assertThat(right.headers().firstValue("Location")).hasValue("/");
+        assertThat(cookie).startsWith("shipsync_token=" + TOKEN).contains("HttpOnly", "SameSite=Strict", "Path=/");
+        assertThat(pageWithout.statusCode()).isEqualTo(303);
+        assertThat(pageWithout.headers().firstValue("Location")).hasValue("/login");
+        HttpResponse<String> session = HTTP
+            .send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/session"))
+                .header("Cookie", cookie.substring(0, cookie.indexOf(';')))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(session.body()).isEqualTo("{\"role\":\"admin\"}");
+    }
+
+    @Test
     void a_store_paused_by_a_refused_key_shows_why_and_resumes_at_once_when_asked() throws Exception {
         UUID order = newOrder("started");
         platform.revokeApiKey(API_KEY);
@@ -381,9 +423,17 @@ class AdminApiTest extends EndToEndTest {
         assertThat(document.path("paths").fieldNames()).toIterable()
             .containsExactlyInAnyOrder("/api/dead-letters", "/api/dead-letters/{id}", "/api/dead-letters/{id}/replay",
                     "/api/dead-letters/replay", "/api/dead-letters/{id}/discard", "/api/updates", "/api/updates/{id}",
-                    "/api/files", "/api/files/{id}", "/api/stores", "/api/stores/{name}/resume");
+                    "/api/files", "/api/files/{id}", "/api/files/{id}/report", "/api/stores",
+                    "/api/stores/{name}/resume", "/api/session");
         assertThat(document.path("components").path("securitySchemes").path("admin-token").path("scheme").asText())
             .isEqualTo("bearer");
+    }
+
+    private HttpResponse<String> form(String path, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private JsonNode awaitDeadLetterOf(UUID order) {
@@ -426,8 +476,9 @@ class AdminApiTest extends EndToEndTest {
             request.header("Authorization", "Bearer " + token);
         }
         HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        return new Answer(response.statusCode(),
-                response.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(response.body()), response);
+        boolean json = response.headers().firstValue("Content-Type").orElse("").startsWith("application/json");
+        return new Answer(response.statusCode(), json ? JSON.readTree(response.body()) : JSON.createObjectNode(),
+                response);
     }
 
 }
