@@ -73,9 +73,9 @@ public class StoreStatuses {
         }
         Optional<Instant> closed = gate.closedUntil(store, Budget.STATUS_UPDATES);
         if (closed.isPresent()) {
-            return new StoreStatus(
-                    name, store.platform().key(), "rate-limited", store.platform().displayName()
-                            + "'s limit for this store is spent; sending resumes at " + closed.get(),
+            return new StoreStatus(name, store.platform().key(), "rate-limited",
+                    store.platform().displayName()
+                            + "'s limit for this store is spent for now; sending goes on when its window opens.",
                     closed.get(), pending, oldest, limit, reads);
         }
         return new StoreStatus(name, store.platform().key(), "running", null, null, pending, oldest, limit, reads);

@@ -48,8 +48,9 @@ class FileEtaTest extends EndToEndTest {
 
     @Test
     void the_first_estimate_of_a_draining_file_is_within_ten_percent_of_its_real_finish() throws Exception {
-        drop("ahead.csv", rows(60));
-        drop("mine.csv", rows(120));
+        drop("ahead.csv", rows(40));
+        await().atMost(Duration.ofSeconds(30)).until(() -> file("ahead.csv") != null);
+        drop("mine.csv", rows(80));
 
         JsonNode first = await().atMost(Duration.ofSeconds(30))
             .pollInterval(Duration.ofMillis(100))
@@ -69,7 +70,7 @@ class FileEtaTest extends EndToEndTest {
                 eta.path("updatesAhead").asLong(), PER_SECOND, predicted / 1000, actual / 1000,
                 100 * (predicted - actual) / actual);
         assertThat(eta.path("updatesAhead").asLong()).as("this file's rows and the backlog ahead of them")
-            .isBetween(120L, 180L);
+            .isBetween(81L, 120L);
         assertThat(eta.path("stores").get(0).path("maxRequests").asInt()).isEqualTo(PER_SECOND);
         assertThat(predicted).isCloseTo(actual, withinPercentage(10));
     }

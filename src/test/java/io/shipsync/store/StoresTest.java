@@ -23,8 +23,10 @@ class StoresTest {
     void twelve_hundred_updates_at_twenty_a_minute_take_an_hour() {
         var limit = new Store.Limit(20, Duration.ofMinutes(1));
 
-        assertThat(limit.timeFor(1200)).isEqualTo(Duration.ofHours(1));
-        assertThat(limit.timeFor(412)).isEqualTo(Duration.ofSeconds(1236));
+        // 60 windows, the last starting 59 minutes (and up to 59 late seconds) from now
+        assertThat(limit.timeFor(1200)).isEqualTo(Duration.ofSeconds(59 * 61));
+        assertThat(limit.timeFor(60)).isEqualTo(Duration.ofSeconds(122));
+        assertThat(limit.timeFor(20)).as("one window: now").isZero();
         assertThat(limit.timeFor(0)).isZero();
     }
 
