@@ -9,8 +9,6 @@ import io.swagger.v3.oas.annotations.security.SecurityScheme;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.web.servlet.config.annotation.ViewControllerRegistry;
-import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /** Who gets into the admin API and the status page, and the API's OpenAPI description. */
 @Configuration
@@ -34,17 +32,6 @@ class AdminConfiguration {
         var registration = new FilterRegistrationBean<>(new StatusPageFilter(properties));
         registration.addUrlPatterns("/", "/index.html");
         return registration;
-    }
-
-    /** The login form, a static page like the status page itself. */
-    @Bean
-    WebMvcConfigurer loginPage() {
-        return new WebMvcConfigurer() {
-            @Override
-            public void addViewControllers(ViewControllerRegistry registry) {
-                registry.addViewController("/login").setViewName("forward:/login.html");
-            }
-        };
     }
 
 }
