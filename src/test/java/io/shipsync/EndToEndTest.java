@@ -223,11 +223,14 @@ public abstract class EndToEndTest {
             .single();
     }
 
+    /** The state of the order's latest update; null while it has none. */
     protected String updateState(UUID orderId) {
-        return jdbc.sql("SELECT state FROM status_update WHERE order_id = :id ORDER BY id DESC LIMIT 1")
+        return jdbc
+            .sql("SELECT state FROM status_update WHERE order_id = :id ORDER BY created_at DESC, id DESC LIMIT 1")
             .param("id", orderId)
             .query(String.class)
-            .single();
+            .optional()
+            .orElse(null);
     }
 
     protected static long requestsFor(UUID orderId) {
