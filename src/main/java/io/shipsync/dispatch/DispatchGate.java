@@ -5,14 +5,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Deque;
+import java.util.Comparator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 import io.shipsync.outbox.Outbox;
 import io.shipsync.platform.PlatformAnswer;
@@ -39,7 +36,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * before its answer comes back, so the gate lets the next request go only once
  * {@code period} has passed since the answer {@code max-requests} answers ago: however
  * the latency varies, no window of the platform's holds more than {@code max-requests}.
- * Those answer times are kept in the database too, so a crash and a quick restart cannot
+ * Its state and those answer times live in the database only, shared by every instance:
+ * the instance that takes over a store's dispatch, or one restarted after a crash, cannot
  * put a second set of requests into the platform's current window.
  */
 @Component
@@ -68,10 +66,6 @@ public class DispatchGate {
 
     private final DispatchMetrics metrics;
 
-    private final Map<String, Closed> gates = new ConcurrentHashMap<>();
-
-    private final Map<String, Deque<Instant>> answered = new ConcurrentHashMap<>();
-
     public DispatchGate(JdbcClient jdbc, TransactionTemplate transaction, Clock clock, DispatchMetrics metrics) {
         this.jdbc = jdbc;
         this.transaction = transaction;
@@ -93,19 +87,27 @@ public class DispatchGate {
                 .param("until", gate.getValue())
                 .update());
         jdbc.sql("UPDATE dispatch_gate SET auth_failed = FALSE, closed_until = NULL WHERE auth_failed").update();
-        jdbc.sql(
-                "SELECT store_key, closed_until, auth_failed, reason FROM dispatch_gate WHERE closed_until IS NOT NULL")
-            .query((rs, row) -> Map.entry(rs.getString(1),
-                    new Closed(rs.getObject(2, OffsetDateTime.class).toInstant(), rs.getBoolean(3), rs.getString(4))))
-            .list()
-            .forEach(e -> gates.put(e.getKey(), e.getValue()));
+    }
+
+    /**
+     * The gate's closure, if any: read from the database each time, as every instance
+     * shares it (a person may resume a store through another instance than the one
+     * sending its updates).
+     */
+    private Optional<Closed> closure(String key) {
+        return jdbc.sql("""
+                SELECT closed_until, auth_failed, reason FROM dispatch_gate
+                WHERE store_key = :key AND closed_until IS NOT NULL""")
+            .param("key", key)
+            .query((rs, row) -> new Closed(rs.getObject(1, OffsetDateTime.class).toInstant(), rs.getBoolean(2),
+                    rs.getString(3)))
+            .optional();
     }
 
     /** Until when requests of this kind must wait, if they must. */
     public Optional<Instant> closedUntil(Store store, Budget budget) {
         Instant now = clock.instant();
-        Closed closed = gates.get(key(store.name(), budget));
-        Instant until = closed == null ? now : closed.until();
+        Instant until = closure(key(store.name(), budget)).map(Closed::until).orElse(now);
         Instant windowFrees = windowFrees(store, budget);
         if (windowFrees.isAfter(until)) {
             until = windowFrees;
@@ -119,7 +121,6 @@ public class DispatchGate {
      */
     public void answered(Store store, Budget budget, Instant at) {
         String key = key(store.name(), budget);
-        remember(store, budget, at);
         // one commit for both: with many stores each commit counts (H2 writes every
         // commit at once)
         transaction.executeWithoutResult(tx -> {
@@ -134,62 +135,44 @@ public class DispatchGate {
         });
     }
 
-    private void remember(Store store, Budget budget, Instant at) {
-        Deque<Instant> times = window(store, budget);
-        synchronized (times) {
-            times.addLast(at);
-            while (times.size() > limit(store, budget).maxRequests()) {
-                times.removeFirst();
-            }
-        }
-    }
-
+    /**
+     * When the platform's window has room for one more request: {@code period} after the
+     * answer {@code max-requests} answers ago. Read from the database at every request,
+     * so that the instance that takes over a store's dispatch (or one that restarted)
+     * counts the requests the one before it made. A status update whose request is out
+     * with no answer recorded yet (SENDING, still claimed: in flight, or its instance
+     * died) counts from when it went out.
+     */
     private Instant windowFrees(Store store, Budget budget) {
-        Deque<Instant> times = window(store, budget);
         Store.Limit limit = limit(store, budget);
-        synchronized (times) {
-            return times.size() < limit.maxRequests() ? Instant.MIN : times.peekFirst().plus(limit.period());
-        }
-    }
-
-    /**
-     * The latest answer times of a budget, read from the database the first time after a
-     * start.
-     */
-    private Deque<Instant> window(Store store, Budget budget) {
-        return answered.computeIfAbsent(key(store.name(), budget), key -> restoredWindow(store, budget));
-    }
-
-    private static Store.Limit limit(Store store, Budget budget) {
-        return budget == Budget.STATUS_UPDATES ? store.statusUpdates() : store.orderReads().orElseThrow();
-    }
-
-    /**
-     * The requests of the last period, as the platform may still count them after a
-     * restart: the answers recorded before it, and, of status updates, those that were
-     * out when the service stopped (SENDING, marked right before the request left).
-     */
-    private Deque<Instant> restoredWindow(Store store, Budget budget) {
-        Store.Limit limit = limit(store, budget);
-        String storeKey = store.name();
         OffsetDateTime since = OffsetDateTime.now(clock).minus(limit.period()).withOffsetSameInstant(ZoneOffset.UTC);
         var times = new ArrayList<>(jdbc.sql("""
-                SELECT answered_at FROM request_window WHERE budget_key = :key AND answered_at > :since""")
-            .param("key", key(storeKey, budget))
+                SELECT answered_at FROM request_window WHERE budget_key = :key AND answered_at > :since
+                ORDER BY answered_at DESC LIMIT :max""")
+            .param("key", key(store.name(), budget))
             .param("since", since)
+            .param("max", limit.maxRequests())
             .query((rs, row) -> rs.getObject(1, OffsetDateTime.class).toInstant())
             .list());
         if (budget == Budget.STATUS_UPDATES) {
             times.addAll(jdbc.sql("""
-                    SELECT updated_at FROM status_update
-                    WHERE store_key = :store AND state = 'SENDING' AND updated_at > :since""")
-                .param("store", storeKey)
+                      SELECT updated_at FROM status_update
+                      WHERE store_key = :store AND state = 'SENDING' AND claimed_by IS NOT NULL
+                    AND updated_at > :since""")
+                .param("store", store.name())
                 .param("since", since)
                 .query((rs, row) -> rs.getObject(1, OffsetDateTime.class).toInstant())
                 .list());
         }
-        Collections.sort(times);
-        return new ArrayDeque<>(times.subList(Math.max(0, times.size() - limit.maxRequests()), times.size()));
+        if (times.size() < limit.maxRequests()) {
+            return Instant.MIN;
+        }
+        times.sort(Comparator.reverseOrder());
+        return times.get(limit.maxRequests() - 1).plus(limit.period());
+    }
+
+    private static Store.Limit limit(Store store, Budget budget) {
+        return budget == Budget.STATUS_UPDATES ? store.statusUpdates() : store.orderReads().orElseThrow();
     }
 
     /**
@@ -271,19 +254,16 @@ public class DispatchGate {
     }
 
     public boolean isAuthFailed(String storeKey) {
-        Closed closed = gates.get(key(storeKey, Budget.STATUS_UPDATES));
-        return closed != null && closed.authFailed();
+        return authProblem(storeKey).isPresent();
     }
 
     public Optional<String> authProblem(String storeKey) {
-        Closed closed = gates.get(key(storeKey, Budget.STATUS_UPDATES));
-        return closed != null && closed.authFailed() ? Optional.of(closed.reason()) : Optional.empty();
+        return closure(key(storeKey, Budget.STATUS_UPDATES)).filter(Closed::authFailed).map(Closed::reason);
     }
 
     private void close(String storeKey, Budget budget, Instant until, boolean authFailed, String text) {
         String key = key(storeKey, budget);
         String reason = Outbox.truncate(text, 1000);
-        gates.put(key, new Closed(until, authFailed, reason));
         OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
         int updated = jdbc.sql("""
                 UPDATE dispatch_gate SET closed_until = :until, auth_failed = :auth, reason = :reason,
@@ -310,7 +290,6 @@ public class DispatchGate {
 
     private void open(String storeKey, Budget budget) {
         String key = key(storeKey, budget);
-        gates.remove(key);
         jdbc.sql("UPDATE dispatch_gate SET closed_until = NULL, auth_failed = FALSE, reason = NULL"
                 + " WHERE store_key = :key")
             .param("key", key)

@@ -217,13 +217,18 @@ public class StatusDispatcher {
     }
 
     /**
-     * Marks the update SENDING, committed, right before its request goes out, past the
-     * status-update throttle.
+     * Claims the update and marks it SENDING, committed, right before its request goes
+     * out, past the status-update throttle. When another instance moved the update on or
+     * holds it (two leaders overlapping during a failover), this one sends nothing.
      */
-    public void markSending(@ExchangeProperty(PlatformRequest.PROPERTY) PlatformRequest request,
+    public void markSending(Exchange exchange, @ExchangeProperty(PlatformRequest.PROPERTY) PlatformRequest request,
             @ExchangeProperty(READY_AT) long readyAt) {
         metrics.recordThrottleWait(request.store(), Duration.ofNanos(System.nanoTime() - readyAt));
-        outbox.markSending(request.update().id(), request.status());
+        if (!outbox.claimForSending(request.update(), request.status(), properties.claimTimeout())) {
+            log.info("Update {} of order {} is no longer this instance's to send: another instance moved it on or "
+                    + "holds it", request.update().id(), request.update().orderId());
+            exchange.removeProperty(PlatformRequest.PROPERTY);
+        }
     }
 
     public void onStatusUpdated(Exchange exchange, @ExchangeProperty(ANSWER) PlatformAnswer answer) {

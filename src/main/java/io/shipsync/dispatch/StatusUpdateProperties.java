@@ -33,6 +33,9 @@ import org.springframework.validation.annotation.Validated;
  * reading the order again; any other knowledge of an order is read again before an
  * update's first request
  * @param outage when failures across orders mean the platform is down
+ * @param claimTimeout how long an update whose request is out stays this instance's: no
+ * other instance touches it meanwhile; longer than a request can take (connect and
+ * response timeouts). After a crash its update waits this long to be verified.
  */
 @Validated
 @ConfigurationProperties("shipsync.status-updates")
@@ -41,7 +44,7 @@ public record StatusUpdateProperties(@Min(1) @DefaultValue("20") int maxRequests
         @DefaultValue("24h") Duration giveUpAfter, @DefaultValue("10s") Duration retryDelay,
         @DefaultValue("30m") Duration retryMaxDelay, @DefaultValue("500ms") Duration pollInterval,
         @DefaultValue("5m") Duration authRetryInterval, @DefaultValue("10s") Duration trustOwnUpdatesFor,
-        @Valid @DefaultValue Outage outage) {
+        @Valid @DefaultValue Outage outage, @DefaultValue("60s") Duration claimTimeout) {
 
     /**
      * How much of what shipsync knows of a store's orders is trusted: a status read from

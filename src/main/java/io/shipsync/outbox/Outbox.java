@@ -3,6 +3,7 @@ package io.shipsync.outbox;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -10,16 +11,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import io.shipsync.ShipsyncProperties;
 import io.shipsync.order.OrderStatus;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.core.simple.JdbcClient.StatementSpec;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.stereotype.Repository;
 
 /**
  * The durable outbox of status updates. Every source only adds intentions here; the
  * dispatch flow is the one reader.
+ *
+ * <p>
+ * Several instances may share the database. Each store's dispatch runs on one of them at
+ * a time, but a leader that has not yet noticed it lost the lead may overlap with the
+ * next one: a request goes out only under a claim ({@link #claimForSending}), and every
+ * write of the dispatcher leaves alone an update another instance has claimed.
  */
 @Repository
 public class Outbox {
@@ -29,6 +38,11 @@ public class Outbox {
             + "source_line, source_ref, state, sending_status, steps_sent, attempts, next_attempt_at, last_error, "
             + "created_at, give_up_reason, replays";
 
+    // the dispatcher's writes change nothing while another instance's claim on the update
+    // holds
+    private static final String UNLESS_CLAIMED_BY_ANOTHER = " AND (claimed_until IS NULL OR claimed_until < :now"
+            + " OR claimed_by = :me)";
+
     private final JdbcClient jdbc;
 
     private final JdbcTemplate batches;
@@ -37,11 +51,15 @@ public class Outbox {
 
     private final UpdateOutcomes outcomes;
 
-    public Outbox(JdbcClient jdbc, JdbcTemplate batches, Clock clock, UpdateOutcomes outcomes) {
+    private final String instanceId;
+
+    public Outbox(JdbcClient jdbc, JdbcTemplate batches, Clock clock, UpdateOutcomes outcomes,
+            ShipsyncProperties shipsync) {
         this.jdbc = jdbc;
         this.batches = batches;
         this.clock = clock;
         this.outcomes = outcomes;
+        this.instanceId = shipsync.instanceId();
     }
 
     /**
@@ -121,8 +139,9 @@ public class Outbox {
      * The ids of updates that are due, oldest first, at most one per order: a later
      * update for an order waits until the earlier one is settled, so an order's updates
      * reach the platform in the order they were asked for. SENDING rows come first: no
-     * request of theirs is in flight any more (one dispatcher per store), so their answer
-     * was lost, and the dispatcher verifies them before anything else.
+     * request of theirs is in flight any more (their claim is over), so their answer was
+     * lost, and the dispatcher verifies them before anything else. Updates another
+     * instance has claimed are left to it.
      */
     public List<Long> dueUpdates(String storeKey, int limit) {
         var due = new ArrayList<>(dueIn(storeKey, UpdateState.SENDING, limit));
@@ -133,23 +152,28 @@ public class Outbox {
     }
 
     // one state per query, ordered by the whole (store_key, state, next_attempt_at, id)
-    // index: H2 reads the index
-    // in order only when the ORDER BY starts with its first columns, and then the LIMIT
-    // stops the scan early
-    // however large the backlog (4 ms instead of 4.6 s at 400,000 pending updates)
+    // index: H2 reads the index in order only when the ORDER BY starts with its first
+    // columns, and then the LIMIT stops the scan early however large the backlog (4 ms
+    // instead of 4.6 s at 400,000 pending updates). "Earlier" is by created_at, not by
+    // id:
+    // PostgreSQL hands each connection its own block of ids (CACHE 1000), so a later
+    // insert may get a smaller id; within one insert's rows (one created_at) ids do grow
     private List<Long> dueIn(String storeKey, UpdateState state, int limit) {
         return jdbc.sql("""
                 SELECT u.id FROM status_update u
                 WHERE u.store_key = :store AND u.state = :state AND u.next_attempt_at <= :now
+                  AND (u.claimed_until IS NULL OR u.claimed_until < :now OR u.claimed_by = :me)
                   AND NOT EXISTS (SELECT 1 FROM status_update e
                                   WHERE e.order_id = u.order_id AND e.store_key = u.store_key
-                                    AND e.id < u.id
+                                    AND (e.created_at < u.created_at
+                                         OR (e.created_at = u.created_at AND e.id < u.id))
                                     AND e.state IN ('PENDING', 'SENDING'))
                 ORDER BY u.store_key, u.state, u.next_attempt_at, u.id
                 LIMIT :limit""")
             .param("store", storeKey)
             .param("state", state.name())
             .param("now", now())
+            .param("me", instanceId)
             .param("limit", limit)
             .query(Long.class)
             .list();
@@ -165,18 +189,17 @@ public class Outbox {
     }
 
     /**
-     * When the oldest update of a store still to send joined the outbox: ids grow with
-     * time, so the smallest id of the store's PENDING and SENDING updates, found in the
-     * dispatch index, is the oldest.
+     * When the oldest update of a store still to send joined the outbox (by created_at:
+     * on PostgreSQL a smaller id is not always older).
      */
     public Optional<Instant> oldestUnsettled(String storeKey) {
         return jdbc.sql("""
-                SELECT created_at FROM status_update WHERE id = (
-                    SELECT MIN(id) FROM status_update
-                    WHERE store_key = :store AND state IN ('PENDING', 'SENDING'))""")
+                SELECT MIN(created_at) FROM status_update
+                WHERE store_key = :store AND state IN ('PENDING', 'SENDING')""")
             .param("store", storeKey)
-            .query((rs, row) -> rs.getObject(1, OffsetDateTime.class).toInstant())
-            .optional();
+            .query((rs, row) -> Optional.ofNullable(rs.getObject(1, OffsetDateTime.class))
+                .map(OffsetDateTime::toInstant))
+            .single();
     }
 
     /** The stores that have updates or accepted rows still to send. */
@@ -194,26 +217,55 @@ public class Outbox {
     }
 
     /**
-     * The request for {@code status} is about to go out: if the process dies now, the
-     * update is verified first.
+     * The request for {@code status} is about to go out: the update is claimed for it and
+     * marked SENDING in one conditional update, so that if the process dies now the
+     * update is verified first, and no other instance sends it meanwhile.
+     * @param seen the update as the decision to send was made on it: when it changed
+     * since (another instance moved it on), nothing is claimed
+     * @param claimFor longer than a request can take: another instance may take the
+     * update over after that
+     * @return whether this instance claimed it and may send the request
      */
-    public void markSending(long id, OrderStatus status) {
-        jdbc.sql("UPDATE status_update SET state = 'SENDING', sending_status = :status, updated_at = :now"
-                + " WHERE id = :id")
+    public boolean claimForSending(StatusUpdate seen, OrderStatus status, Duration claimFor) {
+        OffsetDateTime now = now();
+        return jdbc
+            .sql("""
+                    UPDATE status_update
+                    SET state = 'SENDING', sending_status = :status, claimed_by = :me, claimed_until = :until,
+                        updated_at = :now
+                    WHERE id = :id AND state = :seenState AND COALESCE(steps_sent, '') = :seenSteps"""
+                    + UNLESS_CLAIMED_BY_ANOTHER)
             .param("status", status.wireName())
+            .param("me", instanceId)
+            .param("until", now.plus(claimFor))
+            .param("now", now)
+            .param("id", seen.id())
+            .param("seenState", seen.state().name())
+            .param("seenSteps", seen.stepsSent() == null ? "" : seen.stepsSent())
+            .update() == 1;
+    }
+
+    /**
+     * A write of the dispatcher: it releases this instance's claim, and changes nothing
+     * while another instance holds one.
+     */
+    private StatementSpec dispatcherWrite(String assignments, long id) {
+        return jdbc
+            .sql("UPDATE status_update SET " + assignments
+                    + ", claimed_by = NULL, claimed_until = NULL, updated_at = :now WHERE id = :id"
+                    + UNLESS_CLAIMED_BY_ANOTHER)
             .param("now", now())
-            .param("id", id)
-            .update();
+            .param("me", instanceId)
+            .param("id", id);
     }
 
     /** A step reached the platform; the update goes on towards its target. */
     public void recordStepApplied(long id, OrderStatus status) {
-        jdbc.sql("""
-                UPDATE status_update
-                SET state = 'PENDING', sending_status = NULL, give_up_reason = NULL,
-                    steps_sent = CASE WHEN steps_sent IS NULL THEN :status ELSE steps_sent || ',' || :status END,
-                    updated_at = :now
-                WHERE id = :id""").param("status", status.wireName()).param("now", now()).param("id", id).update();
+        dispatcherWrite("""
+                state = 'PENDING', sending_status = NULL, give_up_reason = NULL,
+                steps_sent = CASE WHEN steps_sent IS NULL THEN :status ELSE steps_sent || ',' || :status END""", id)
+            .param("status", status.wireName())
+            .update();
     }
 
     /**
@@ -221,10 +273,7 @@ public class Outbox {
      * attempt counted.
      */
     public void backToPending(long id) {
-        jdbc.sql("UPDATE status_update SET state = 'PENDING', sending_status = NULL, updated_at = :now WHERE id = :id")
-            .param("now", now())
-            .param("id", id)
-            .update();
+        dispatcherWrite("state = 'PENDING', sending_status = NULL", id).update();
     }
 
     /**
@@ -232,17 +281,11 @@ public class Outbox {
      * outcome is known.
      */
     public void retryLater(long id, UpdateState state, int attempts, Instant at, String error) {
-        jdbc.sql("""
-                UPDATE status_update
-                SET state = :state, attempts = :attempts, next_attempt_at = :at, last_error = :error,
-                    updated_at = :now
-                WHERE id = :id""")
+        dispatcherWrite("state = :state, attempts = :attempts, next_attempt_at = :at, last_error = :error", id)
             .param("state", state.name())
             .param("attempts", attempts)
             .param("at", at.atOffset(ZoneOffset.UTC))
             .param("error", truncate(error, 2000))
-            .param("now", now())
-            .param("id", id)
             .update();
     }
 
@@ -252,17 +295,12 @@ public class Outbox {
      * only if the read shows the request did not arrive.
      */
     public void giveUpAfterReading(long id, int attempts, String error, String reason, Instant readAt) {
-        jdbc.sql("""
-                UPDATE status_update
-                SET state = 'SENDING', attempts = :attempts, next_attempt_at = :at, last_error = :error,
-                    give_up_reason = :reason, updated_at = :now
-                WHERE id = :id""")
-            .param("attempts", attempts)
+        dispatcherWrite("""
+                state = 'SENDING', attempts = :attempts, next_attempt_at = :at, last_error = :error,
+                give_up_reason = :reason""", id).param("attempts", attempts)
             .param("error", truncate(error, 2000))
             .param("reason", truncate(reason, 2000))
             .param("at", readAt.atOffset(ZoneOffset.UTC))
-            .param("now", now())
-            .param("id", id)
             .update();
     }
 
@@ -271,21 +309,14 @@ public class Outbox {
      * becomes a dead letter.
      */
     public void recordAttempt(long id, int attempts, String error) {
-        jdbc.sql("UPDATE status_update SET attempts = :attempts, last_error = :error, updated_at = :now WHERE id = :id")
-            .param("attempts", attempts)
+        dispatcherWrite("attempts = :attempts, last_error = :error", id).param("attempts", attempts)
             .param("error", truncate(error, 2000))
-            .param("now", now())
-            .param("id", id)
             .update();
     }
 
     /** Not now (the platform asked to wait): no attempt is counted. */
     public void postpone(long id, Instant until) {
-        jdbc.sql("UPDATE status_update SET next_attempt_at = :at, updated_at = :now WHERE id = :id")
-            .param("at", until.atOffset(ZoneOffset.UTC))
-            .param("now", now())
-            .param("id", id)
-            .update();
+        dispatcherWrite("next_attempt_at = :at", id).param("at", until.atOffset(ZoneOffset.UTC)).update();
     }
 
     /**
@@ -293,16 +324,13 @@ public class Outbox {
      * and logged here, once.
      */
     public void settle(StatusUpdate update, UpdateState outcome, String detail) {
-        jdbc.sql("""
-                UPDATE status_update
-                SET state = :state, sending_status = NULL, detail = :detail, updated_at = :now
-                WHERE id = :id""")
+        int settled = dispatcherWrite("state = :state, sending_status = NULL, detail = :detail", update.id())
             .param("state", outcome.name())
             .param("detail", truncate(detail, 2000))
-            .param("now", now())
-            .param("id", update.id())
             .update();
-        outcomes.settled(update, outcome, detail);
+        if (settled == 1) {
+            outcomes.settled(update, outcome, detail);
+        }
     }
 
     /**

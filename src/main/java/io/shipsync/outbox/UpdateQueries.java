@@ -69,7 +69,8 @@ public class UpdateQueries {
         String where = conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
         long total = jdbc.sql("SELECT COUNT(*)" + FROM + where).params(params).query(Long.class).single();
         List<UpdateView> items = jdbc
-            .sql("SELECT " + COLUMNS + FROM + where + " ORDER BY u.id DESC LIMIT :limit OFFSET :offset")
+            .sql("SELECT " + COLUMNS + FROM + where
+                    + " ORDER BY u.created_at DESC, u.id DESC LIMIT :limit OFFSET :offset")
             .params(params)
             .param("limit", size)
             .param("offset", offset)

@@ -179,9 +179,9 @@ public class FileQueries {
         return jdbc.sql("""
                 SELECT COUNT(*) FROM status_update
                 WHERE store_key = :store AND state IN ('PENDING', 'SENDING')
-                  AND id <= (SELECT MAX(id) FROM status_update
-                             WHERE source_file_id = :file AND store_key = :store
-                               AND state IN ('PENDING', 'SENDING'))""")
+                  AND created_at <= (SELECT MAX(created_at) FROM status_update
+                                     WHERE source_file_id = :file AND store_key = :store
+                                       AND state IN ('PENDING', 'SENDING'))""")
             .param("store", store)
             .param("file", fileId)
             .query(Long.class)

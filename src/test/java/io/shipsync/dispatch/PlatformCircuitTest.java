@@ -22,7 +22,8 @@ class PlatformCircuitTest {
     private final PlatformCircuit circuit = new PlatformCircuit(new StatusUpdateProperties(20, Duration.ofSeconds(60),
             true, 8, Duration.ofHours(24), Duration.ofSeconds(10), Duration.ofMinutes(30), Duration.ofMillis(500),
             Duration.ofMinutes(5), Duration.ofSeconds(10),
-            new StatusUpdateProperties.Outage(3, Duration.ofSeconds(15), Duration.ofSeconds(50))), clock);
+            new StatusUpdateProperties.Outage(3, Duration.ofSeconds(15), Duration.ofSeconds(50)),
+            Duration.ofSeconds(60)), clock);
 
     @Test
     void one_order_failing_again_and_again_is_its_own_problem() {
