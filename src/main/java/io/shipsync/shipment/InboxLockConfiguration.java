@@ -19,7 +19,7 @@ import org.springframework.context.annotation.Configuration;
  * per-process and would let two instances read the same file.
  */
 @Configuration(proxyBeanMethods = false)
-class InboxLocks {
+class InboxLockConfiguration {
 
     static final Duration KEEP_ALIVE = Duration.ofSeconds(5);
 
