@@ -62,9 +62,9 @@ class KubernetesManifestsTest {
      * ConfigMapLeaseResourceManager); the members are the pods with the cluster labels,
      * listed at every look (KubernetesLeadershipController.pullClusterMembers).
      */
-    private static final List<String> LOCK_VERBS = List.of("get", "create", "update");
+    private static final Set<String> LOCK_VERBS = Set.of("get", "create", "update");
 
-    private static final Map<String, List<String>> MEMBER_CALLS = Map.of("/pods", List.of("list"));
+    private static final Map<String, Set<String>> MEMBER_CALLS = Map.of("/pods", Set.of("list"));
 
     @Test
     void the_probes_ask_the_management_port_for_health_groups_the_application_serves() {
@@ -137,8 +137,7 @@ class KubernetesManifestsTest {
         assertThat(service.getClusterLabels()).as("camel.cluster.kubernetes.cluster-labels: the members").isNotEmpty();
         assertThat(podLabels()).containsAllEntriesOf(service.getClusterLabels());
 
-        // what KubernetesClusterService checks when a master: route starts, well before a
-        // rollout
+        // what Camel checks as a master: route starts, here before a rollout
         assertThat(service.getLeaseDurationMillis()).isGreaterThan(service.getRenewDeadlineMillis());
         assertThat((double) service.getRenewDeadlineMillis())
             .isGreaterThan(service.getJitterFactor() * service.getRetryPeriodMillis());
@@ -150,14 +149,14 @@ class KubernetesManifestsTest {
             case Lease -> "coordination.k8s.io/leases";
             case ConfigMap -> "/configmaps";
         };
-        Map<String, List<String>> expected = new HashMap<>(MEMBER_CALLS);
+        Map<String, Set<String>> expected = new HashMap<>(MEMBER_CALLS);
         expected.put(lockResource, LOCK_VERBS);
 
-        Map<String, List<String>> granted = new HashMap<>();
+        Map<String, Set<String>> granted = new HashMap<>();
         for (JsonNode rule : manifest("Role").at("/rules")) {
             for (JsonNode group : rule.at("/apiGroups")) {
                 for (JsonNode resource : rule.at("/resources")) {
-                    granted.put(group.asText() + "/" + resource.asText(), texts(rule.at("/verbs")));
+                    granted.put(group.asText() + "/" + resource.asText(), Set.copyOf(texts(rule.at("/verbs"))));
                 }
             }
         }
