@@ -31,6 +31,9 @@ class SeveralInstancesOutboxTest extends EndToEndTest {
 
     private static final String STORE_NOBODY_DISPATCHES = "elsewhere";
 
+    // a store of its own, so the other tests' updates are not in its queue
+    private static final String ANOTHER_STORE_NOBODY_DISPATCHES = "elsewhere-too";
+
     private static final Duration A_MINUTE = Duration.ofMinutes(1);
 
     @Autowired
@@ -105,8 +108,8 @@ class SeveralInstancesOutboxTest extends EndToEndTest {
         insert(900_001, order, "processing", earlier);
         insert(800_001, order, "dispatched", earlier.plusSeconds(1));
 
-        assertThat(outbox.dueUpdates(STORE_NOBODY_DISPATCHES, 10)).containsExactly(900_001L);
-        assertThat(outbox.oldestUnsettled(STORE_NOBODY_DISPATCHES)).contains(earlier.toInstant());
+        assertThat(outbox.dueUpdates(ANOTHER_STORE_NOBODY_DISPATCHES, 10)).containsExactly(900_001L);
+        assertThat(outbox.oldestUnsettled(ANOTHER_STORE_NOBODY_DISPATCHES)).contains(earlier.toInstant());
     }
 
     private void insert(long id, String order, String status, OffsetDateTime createdAt) {
@@ -115,7 +118,7 @@ class SeveralInstancesOutboxTest extends EndToEndTest {
                                            next_attempt_at, created_at, updated_at)
                 VALUES (:id, :store, :order, :status, 'webhook', 'PENDING', 0, :at, :at, :at)""")
             .param("id", id)
-            .param("store", STORE_NOBODY_DISPATCHES)
+            .param("store", ANOTHER_STORE_NOBODY_DISPATCHES)
             .param("order", order)
             .param("status", status)
             .param("at", createdAt)
