@@ -98,61 +98,13 @@ public class Retention {
         Instant started = clock.instant();
         var run = new LinkedHashMap<String, Long>();
         TABLES.forEach(table -> run.put(table, 0L));
-        Function<Duration, OffsetDateTime> before = window -> started.minus(window).atOffset(ZoneOffset.UTC);
-
-        // closed dead letters first: while one exists, its update, event or shipment
-        // stays
-        inBatches("""
-                SELECT id FROM dead_letter
-                WHERE id > :after AND (replayed_at < :before OR discarded_at < :before)
-                ORDER BY id LIMIT :limit""", Map.of("before", before.apply(keep.closedDeadLetters())), ids -> Map
-            .of("dead_letter", jdbc.sql("DELETE FROM dead_letter WHERE id IN (:ids)").param("ids", ids).update()), run);
+        // closed dead letters first: while one exists, what it points at stays
+        deleteClosedDeadLetters(before(started, keep.closedDeadLetters()), run);
         // then shipments, which point at the updates that dispatched and delivered them
-        inBatches("""
-                SELECT s.id FROM tracked_shipment s
-                WHERE s.id > :after AND s.state IN (:stopped) AND s.updated_at < :before
-                  AND NOT EXISTS (SELECT 1 FROM dead_letter d WHERE d.tracked_shipment_id = s.id)
-                ORDER BY s.id LIMIT :limit""",
-                Map.of("stopped", STOPPED_SHIPMENTS, "before", before.apply(keep.trackedShipments())),
-                ids -> Map.of("tracked_shipment",
-                        jdbc.sql("DELETE FROM tracked_shipment WHERE id IN (:ids)").param("ids", ids).update()),
-                run);
-        // an update of a file waits for the file's report, which lists it; a file that
-        // failed is never reported
-        inBatches("""
-                SELECT u.id FROM status_update u
-                WHERE u.id > :after AND u.state IN (:settled) AND u.updated_at < :before
-                  AND NOT EXISTS (SELECT 1 FROM dead_letter d WHERE d.update_id = u.id)
-                  AND NOT EXISTS (SELECT 1 FROM tracked_shipment s WHERE s.dispatch_update_id = u.id)
-                  AND NOT EXISTS (SELECT 1 FROM tracked_shipment s WHERE s.delivered_update_id = u.id)
-                  AND (u.source_file_id IS NULL
-                       OR EXISTS (SELECT 1 FROM ingested_file f
-                                  WHERE f.id = u.source_file_id AND (f.reported_at IS NOT NULL OR f.state = 'FAILED')))
-                ORDER BY u.id LIMIT :limit""",
-                Map.of("settled", SETTLED, "before", before.apply(keep.settledUpdates())), ids -> {
-                    var rows = new LinkedHashMap<String, Integer>();
-                    rows.put("update_attempt",
-                            jdbc.sql("DELETE FROM update_attempt WHERE update_id IN (:ids)")
-                                .param("ids", ids)
-                                .update());
-                    rows.put("status_update",
-                            jdbc.sql("DELETE FROM status_update WHERE id IN (:ids)").param("ids", ids).update());
-                    return rows;
-                }, run);
-        // a redelivery moves last_received_at on: checked again as the row is deleted, so
-        // an event delivered again during the run is kept
-        inBatches("""
-                SELECT e.id FROM webhook_event e
-                WHERE e.id > :after AND e.state IN ('PROCESSED', 'DEAD') AND e.last_received_at < :before
-                  AND NOT EXISTS (SELECT 1 FROM dead_letter d WHERE d.webhook_event_id = e.id)
-                ORDER BY e.id LIMIT :limit""", Map.of("before", before.apply(keep.webhookEvents())),
-                ids -> Map.of("webhook_event",
-                        jdbc.sql("DELETE FROM webhook_event WHERE id IN (:ids) AND last_received_at < :before")
-                            .param("ids", ids)
-                            .param("before", before.apply(keep.webhookEvents()))
-                            .update()),
-                run);
-        deleteRowsOfFinishedFiles(before.apply(keep.fileRows()), run);
+        deleteStoppedShipments(before(started, keep.trackedShipments()), run);
+        deleteSettledUpdates(before(started, keep.settledUpdates()), run);
+        deleteProcessedWebhookEvents(before(started, keep.webhookEvents()), run);
+        deleteRowsOfFinishedFiles(before(started, keep.fileRows()), run);
 
         LoggingEventBuilder line = log.atInfo();
         run.forEach(line::addKeyValue);
@@ -163,6 +115,68 @@ public class Retention {
                     .collect(Collectors.joining(", ")),
                 Duration.between(started, clock.instant()).toMillis());
         return run;
+    }
+
+    private void deleteClosedDeadLetters(OffsetDateTime before, Map<String, Long> run) {
+        inBatches("""
+                SELECT id FROM dead_letter
+                WHERE id > :after AND (replayed_at < :before OR discarded_at < :before)
+                ORDER BY id LIMIT :limit""", Map.of("before", before), ids -> Map.of("dead_letter",
+                jdbc.sql("DELETE FROM dead_letter WHERE id IN (:ids)").param("ids", ids).update()), run);
+    }
+
+    private void deleteStoppedShipments(OffsetDateTime before, Map<String, Long> run) {
+        inBatches("""
+                SELECT s.id FROM tracked_shipment s
+                WHERE s.id > :after AND s.state IN (:stopped) AND s.updated_at < :before
+                  AND NOT EXISTS (SELECT 1 FROM dead_letter d WHERE d.tracked_shipment_id = s.id)
+                ORDER BY s.id LIMIT :limit""", Map.of("stopped", STOPPED_SHIPMENTS, "before", before),
+                ids -> Map.of("tracked_shipment",
+                        jdbc.sql("DELETE FROM tracked_shipment WHERE id IN (:ids)").param("ids", ids).update()),
+                run);
+    }
+
+    /**
+     * Settled updates with their attempts. An update of a file stays until the file's
+     * report, which lists it, is written; a file that failed is never reported.
+     */
+    private void deleteSettledUpdates(OffsetDateTime before, Map<String, Long> run) {
+        inBatches("""
+                SELECT u.id FROM status_update u
+                WHERE u.id > :after AND u.state IN (:settled) AND u.updated_at < :before
+                  AND NOT EXISTS (SELECT 1 FROM dead_letter d WHERE d.update_id = u.id)
+                  AND NOT EXISTS (SELECT 1 FROM tracked_shipment s WHERE s.dispatch_update_id = u.id)
+                  AND NOT EXISTS (SELECT 1 FROM tracked_shipment s WHERE s.delivered_update_id = u.id)
+                  AND (u.source_file_id IS NULL
+                       OR EXISTS (SELECT 1 FROM ingested_file f
+                                  WHERE f.id = u.source_file_id AND (f.reported_at IS NOT NULL OR f.state = 'FAILED')))
+                ORDER BY u.id LIMIT :limit""", Map.of("settled", SETTLED, "before", before), ids -> {
+            var rows = new LinkedHashMap<String, Integer>();
+            rows.put("update_attempt",
+                    jdbc.sql("DELETE FROM update_attempt WHERE update_id IN (:ids)").param("ids", ids).update());
+            rows.put("status_update",
+                    jdbc.sql("DELETE FROM status_update WHERE id IN (:ids)").param("ids", ids).update());
+            return rows;
+        }, run);
+    }
+
+    /**
+     * Processed events, and dead ones whose dead letter is gone. While an event is kept,
+     * a redelivery of it is a duplicate; a redelivery moves last_received_at on, so it is
+     * checked again as the row is deleted: an event delivered again during the run stays.
+     */
+    private void deleteProcessedWebhookEvents(OffsetDateTime before, Map<String, Long> run) {
+        inBatches("""
+                SELECT e.id FROM webhook_event e
+                WHERE e.id > :after AND e.state IN ('PROCESSED', 'DEAD') AND e.last_received_at < :before
+                  AND NOT EXISTS (SELECT 1 FROM dead_letter d WHERE d.webhook_event_id = e.id)
+                ORDER BY e.id LIMIT :limit""", Map.of("before", before),
+                ids -> Map.of("webhook_event",
+                        jdbc.sql("DELETE FROM webhook_event WHERE id IN (:ids) AND last_received_at < :before")
+                            .param("ids", ids)
+                            .param("before", before)
+                            .update()),
+                run);
     }
 
     /**
@@ -240,6 +254,10 @@ public class Retention {
     private void count(String table, int rows, Map<String, Long> run) {
         deleted.get(table).increment(rows);
         run.merge(table, (long) rows, Long::sum);
+    }
+
+    private static OffsetDateTime before(Instant now, Duration keep) {
+        return now.minus(keep).atOffset(ZoneOffset.UTC);
     }
 
     private record Batch(List<Long> ids, Map<String, Integer> deleted) {
