@@ -8,6 +8,7 @@ import io.shipsync.store.Stores;
 
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -33,6 +34,18 @@ class DispatchHealthIndicator implements HealthIndicator {
 
     @Override
     public Health health() {
+        try {
+            return storesPaused();
+        }
+        catch (DataAccessException ex) {
+            // a store's gate lives in the database: while that is unreachable (db says
+            // so), no store's state is
+            // known, and the answer still comes
+            return Health.unknown().withDetail("reason", "the database is unreachable (see db)").build();
+        }
+    }
+
+    private Health storesPaused() {
         var health = Health.up();
         for (Store store : stores.all()) {
             Map<String, String> problems = new LinkedHashMap<>();

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
 import io.shipsync.EndToEndTest;
@@ -104,7 +105,10 @@ class SeveralInstancesOutboxTest extends EndToEndTest {
         // asked for later may get
         // the smaller id
         String order = UUID.randomUUID().toString();
-        OffsetDateTime earlier = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC).minusSeconds(2);
+        OffsetDateTime earlier = OffsetDateTime.now(clock)
+            .withOffsetSameInstant(ZoneOffset.UTC)
+            .minusSeconds(2)
+            .truncatedTo(ChronoUnit.MICROS);
         insert(900_001, order, "processing", earlier);
         insert(800_001, order, "dispatched", earlier.plusSeconds(1));
 
