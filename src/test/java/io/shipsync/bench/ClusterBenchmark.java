@@ -202,8 +202,9 @@ class ClusterBenchmark {
                     + fmt2(phase.latencyMs(1.0)) + " machine_busy=" + fmt(busy.get(i)) + "% client_cpu_s="
                     + fmt2(phase.clientCpuSeconds));
         }
-        System.out.println("BENCHMARK cluster webhook durability (warm-ups included): acknowledged=" + acknowledged
-                + " stored=" + stored + " lost=" + (acknowledged - stored));
+        System.out.println(
+                "BENCHMARK cluster webhook durability (warm-ups included): acknowledged=" + acknowledged + " stored="
+                        + stored + " client_errors_in_warm_ups=" + warmUps.stream().mapToLong(Phase::errorCount).sum());
         for (Store store : stores) {
             List<Instant> puts = store.puts();
             Duration firstToLast = Duration.between(puts.get(0), puts.get(puts.size() - 1));
@@ -231,7 +232,10 @@ class ClusterBenchmark {
         for (Phase phase : phases) {
             assertThat(phase.accepted.sum()).as("%s: answered \"accepted\"", phase.name).isEqualTo(phase.sent());
         }
-        assertThat(stored).as("events stored = events acknowledged").isEqualTo(acknowledged);
+        // a request the client gave up on (10 s) may still have been stored: more stored
+        // is
+        // no loss
+        assertThat(stored).as("events stored, at least every one acknowledged").isGreaterThanOrEqualTo(acknowledged);
         for (Store store : stores) {
             assertThat(Cluster.mostInAnyWindow(
                     store.platform().requests().stream().filter(r -> r.method().equals("PUT")).toList(), PERIOD))
