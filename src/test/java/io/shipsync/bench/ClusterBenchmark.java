@@ -20,8 +20,8 @@ import java.util.stream.Stream;
 
 import io.shipsync.bench.WebhookLoad.Phase;
 import io.shipsync.cluster.Cluster;
+import io.shipsync.cluster.SandboxStore;
 import io.shipsync.sandbox.RecordedRequest;
-import io.shipsync.sandbox.TribeMadeSandbox;
 import io.shipsync.webhook.WebhookClient;
 
 import org.junit.jupiter.api.AfterEach;
@@ -76,49 +76,15 @@ class ClusterBenchmark {
 
     private static final Duration PERIOD = Duration.ofSeconds(10);
 
-    /** A store on a sandbox of its own, its orders waiting at "started". */
-    private record Store(String name, String apiKey, UUID platformStore, int limit, int updates,
-            TribeMadeSandbox platform, List<UUID> orders) {
+    /** Its successful status updates, in the order they arrived. */
+    private static List<Instant> applied(SandboxStore store) {
+        return store.puts().stream().filter(r -> r.status() == 200).map(RecordedRequest::arrivedAt).sorted().toList();
+    }
 
-        static Store start(String name, UUID platformStore, int limit, int updates) throws IOException {
-            TribeMadeSandbox platform = TribeMadeSandbox.builder()
-                .updateLimit(limit, PERIOD)
-                .readLimit(200, PERIOD)
-                .build()
-                .start();
-            String apiKey = "tb-bench-clus-" + name;
-            platform.addStore(apiKey, platformStore);
-            var orders = new ArrayList<UUID>();
-            for (int i = 0; i < updates; i++) {
-                UUID order = UUID.randomUUID();
-                platform.addOrder(platformStore, order, "started");
-                orders.add(order);
-            }
-            return new Store(name, apiKey, platformStore, limit, updates, platform, orders);
-        }
-
-        List<String> arguments() {
-            String prefix = "--shipsync.stores." + name + ".";
-            return List.of(prefix + "platform=tribemade", prefix + "base-url=" + platform.baseUrl(),
-                    prefix + "api-key=" + apiKey, prefix + "platform-store-id=" + platformStore,
-                    prefix + "status-updates.max-requests=" + limit, prefix + "status-updates.period=10s",
-                    prefix + "order-reads.max-requests=200", prefix + "order-reads.period=10s");
-        }
-
-        List<Instant> puts() {
-            return platform.requests()
-                .stream()
-                .filter(r -> r.method().equals("PUT") && r.status() == 200)
-                .map(RecordedRequest::arrivedAt)
-                .sorted()
-                .toList();
-        }
-
-        /** First to last request at the limit: a burst of limit per period. */
-        Duration ideal() {
-            return PERIOD.multipliedBy((updates + limit - 1) / limit - 1);
-        }
-
+    /** First to last request at the limit: a burst of limit per period. */
+    private static Duration ideal(SandboxStore store) {
+        int updates = store.orders().size();
+        return PERIOD.multipliedBy((updates + store.limit() - 1) / store.limit() - 1);
     }
 
     @TempDir
@@ -126,7 +92,7 @@ class ClusterBenchmark {
 
     private Cluster cluster;
 
-    private final List<Store> stores = new ArrayList<>();
+    private final List<SandboxStore> stores = new ArrayList<>();
 
     @AfterEach
     void stopEverything() throws Exception {
@@ -139,8 +105,10 @@ class ClusterBenchmark {
     @Test
     void webhook_throughput_and_drain_with_three_instances_on_one_postgresql() throws Exception {
         // east takes the webhook's order.created events (WebhookClient's store id)
-        Store east = Store.start("east", WebhookClient.PLATFORM_STORE, 20, 120);
-        Store west = Store.start("west", UUID.fromString("5a000000-0000-4000-8000-0000000000f2"), 10, 60);
+        SandboxStore east = SandboxStore.start("east", "tb-bench-clus-east", WebhookClient.PLATFORM_STORE, 20, 200,
+                PERIOD, 120);
+        SandboxStore west = SandboxStore.start("west", "tb-bench-clus-west",
+                UUID.fromString("5a000000-0000-4000-8000-0000000000f2"), 10, 200, PERIOD, 60);
         stores.addAll(List.of(east, west));
         var arguments = new ArrayList<>(
                 List.of("--shipsync.webhook.token=" + TOKEN, "--shipsync.status-updates.period=10s",
@@ -177,9 +145,9 @@ class ClusterBenchmark {
                 .query(Long.class)
                 .single() == 0);
         var csv = new StringBuilder("store,order_id,status\n");
-        for (int i = 0; i < east.updates(); i++) {
-            for (Store store : stores) {
-                if (i < store.updates()) {
+        for (int i = 0; i < east.orders().size(); i++) {
+            for (SandboxStore store : stores) {
+                if (i < store.orders().size()) {
                     csv.append(store.name()).append(',').append(store.orders().get(i)).append(",processing\n");
                 }
             }
@@ -188,7 +156,7 @@ class ClusterBenchmark {
         cluster.drop("cluster-drain.csv", csv.toString());
         await().atMost(Duration.ofMinutes(4))
             .pollInterval(Duration.ofMillis(500))
-            .until(() -> stores.stream().allMatch(store -> store.puts().size() == store.updates()));
+            .until(() -> stores.stream().allMatch(store -> applied(store).size() == store.orders().size()));
         Instant drained = Instant.now();
 
         System.out.println();
@@ -205,18 +173,18 @@ class ClusterBenchmark {
         System.out.println(
                 "BENCHMARK cluster webhook durability (warm-ups included): acknowledged=" + acknowledged + " stored="
                         + stored + " client_errors_in_warm_ups=" + warmUps.stream().mapToLong(Phase::errorCount).sum());
-        for (Store store : stores) {
-            List<Instant> puts = store.puts();
+        for (SandboxStore store : stores) {
+            List<Instant> puts = applied(store);
             Duration firstToLast = Duration.between(puts.get(0), puts.get(puts.size() - 1));
             List<RecordedRequest> allPuts = store.platform()
                 .requests()
                 .stream()
                 .filter(r -> r.method().equals("PUT"))
                 .toList();
-            System.out.println("BENCHMARK cluster drain " + store.name() + ": updates=" + store.updates() + " limit="
-                    + store.limit() + "/" + PERIOD.toSeconds() + "s first_to_last_put_s="
-                    + fmt2(firstToLast.toMillis() / 1000.0) + " ideal_s=" + store.ideal().toSeconds() + " ratio="
-                    + String.format(Locale.ROOT, "%.3f", firstToLast.toMillis() / (double) store.ideal().toMillis())
+            System.out.println("BENCHMARK cluster drain " + store.name() + ": updates=" + store.orders().size()
+                    + " limit=" + store.limit() + "/" + PERIOD.toSeconds() + "s first_to_last_put_s="
+                    + fmt2(firstToLast.toMillis() / 1000.0) + " ideal_s=" + ideal(store).toSeconds() + " ratio="
+                    + String.format(Locale.ROOT, "%.3f", firstToLast.toMillis() / (double) ideal(store).toMillis())
                     + " drop_to_first_put_s=" + fmt2(Duration.between(dropped, puts.get(0)).toMillis() / 1000.0)
                     + " most_puts_in_any_window=" + Cluster.mostInAnyWindow(allPuts, PERIOD) + " http_429="
                     + allPuts.stream().filter(r -> r.status() == 429).count());
@@ -236,10 +204,8 @@ class ClusterBenchmark {
         // is
         // no loss
         assertThat(stored).as("events stored, at least every one acknowledged").isGreaterThanOrEqualTo(acknowledged);
-        for (Store store : stores) {
-            assertThat(Cluster.mostInAnyWindow(
-                    store.platform().requests().stream().filter(r -> r.method().equals("PUT")).toList(), PERIOD))
-                .as("%s: most PUTs in any window", store.name())
+        for (SandboxStore store : stores) {
+            assertThat(Cluster.mostInAnyWindow(store.puts(), PERIOD)).as("%s: most PUTs in any window", store.name())
                 .isLessThanOrEqualTo(store.limit());
         }
     }

@@ -1,6 +1,5 @@
 package io.shipsync.cluster;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,7 +11,6 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 import io.shipsync.sandbox.RecordedRequest;
-import io.shipsync.sandbox.TribeMadeSandbox;
 import io.shipsync.webhook.WebhookClient;
 
 import org.junit.jupiter.api.AfterEach;
@@ -61,51 +59,12 @@ class ThreeInstancesTest {
 
     private static final String WEBHOOK_TOKEN = "wh-test-cluster-token-8d41b7";
 
-    /**
-     * A TribeMade store with a sandbox of its own, and its orders waiting at "started".
-     */
-    private record Store(String name, int limit, TribeMadeSandbox platform, List<UUID> orders) {
-
-        static Store start(String name, String apiKey, UUID platformStore, int limit, int orders) throws IOException {
-            TribeMadeSandbox platform = TribeMadeSandbox.builder()
-                .updateLimit(limit, PERIOD)
-                .readLimit(50, PERIOD)
-                .build()
-                .start();
-            platform.addStore(apiKey, platformStore);
-            var ids = new ArrayList<UUID>();
-            for (int i = 0; i < orders; i++) {
-                UUID order = UUID.randomUUID();
-                platform.addOrder(platformStore, order, "started");
-                ids.add(order);
-            }
-            return new Store(name, limit, platform, ids);
-        }
-
-        static List<String> arguments(String name, String apiKey, UUID platformStore, int limit, String baseUrl) {
-            String prefix = "--shipsync.stores." + name + ".";
-            return List.of(prefix + "platform=tribemade", prefix + "base-url=" + baseUrl, prefix + "api-key=" + apiKey,
-                    prefix + "platform-store-id=" + platformStore, prefix + "status-updates.max-requests=" + limit,
-                    prefix + "status-updates.period=2s", prefix + "order-reads.max-requests=50",
-                    prefix + "order-reads.period=2s");
-        }
-
-        List<RecordedRequest> puts() {
-            return platform.requests().stream().filter(r -> r.method().equals("PUT")).toList();
-        }
-
-        boolean allDispatched() {
-            return orders.stream().allMatch(order -> platform.order(order).status().equals("dispatched"));
-        }
-
-    }
-
     @TempDir
     Path dataDir;
 
-    private Store north;
+    private SandboxStore north;
 
-    private Store south;
+    private SandboxStore south;
 
     private Cluster cluster;
 
@@ -120,13 +79,12 @@ class ThreeInstancesTest {
     @Test
     void three_instances_keep_each_stores_limit_and_send_each_status_once_when_a_leader_is_killed() throws Exception {
         // north's platform store is the one WebhookClient's order.created events name
-        north = Store.start("north", "tb-test-clus-north", WebhookClient.PLATFORM_STORE, 5, 40);
-        UUID southStore = UUID.fromString("5a000000-0000-4000-8000-0000000000e2");
-        south = Store.start("south", "tb-test-clus-south", southStore, 3, 24);
+        north = SandboxStore.start("north", "tb-test-clus-north", WebhookClient.PLATFORM_STORE, 5, 50, PERIOD, 40);
+        south = SandboxStore.start("south", "tb-test-clus-south",
+                UUID.fromString("5a000000-0000-4000-8000-0000000000e2"), 3, 50, PERIOD, 24);
         var arguments = new ArrayList<String>();
-        arguments.addAll(Store.arguments("north", "tb-test-clus-north", WebhookClient.PLATFORM_STORE, 5,
-                north.platform().baseUrl()));
-        arguments.addAll(Store.arguments("south", "tb-test-clus-south", southStore, 3, south.platform().baseUrl()));
+        arguments.addAll(north.arguments());
+        arguments.addAll(south.arguments());
         arguments.addAll(List.of("--shipsync.status-updates.period=2s", "--shipsync.tribemade.order-reads.period=2s",
                 "--shipsync.status-updates.poll-interval=100ms", "--shipsync.webhook.poll-interval=200ms",
                 "--shipsync.shipment-files.quiet-period=300ms", "--shipsync.shipment-files.report-interval=500ms",
@@ -197,7 +155,7 @@ class ThreeInstancesTest {
                         + " by %s; bound %d s)%n",
                 seconds(failover), seconds(Duration.between(lastBefore, killedAt)), leader,
                 seconds(Duration.between(killedAt, firstAfter)), takenOverBy, FAILOVER_BOUND.toSeconds());
-        for (Store store : List.of(north, south)) {
+        for (SandboxStore store : List.of(north, south)) {
             System.out.printf(Locale.ROOT,
                     "CLUSTER %s: peak %d PUTs in any %d s window (limit %d); %d PUTs, %d x 429,"
                             + " %d GETs, %d orders%n",
@@ -213,14 +171,14 @@ class ThreeInstancesTest {
                     .list());
 
         // (a) each store's limit, in every window of its period, at the platform
-        for (Store store : List.of(north, south)) {
+        for (SandboxStore store : List.of(north, south)) {
             assertThat(Cluster.mostInAnyWindow(store.puts(), PERIOD))
                 .as("%s: most PUTs in any %s window", store.name(), PERIOD)
                 .isLessThanOrEqualTo(store.limit());
         }
         // (b) no status applied twice, no second request accepted for the same order and
         // status
-        for (Store store : List.of(north, south)) {
+        for (SandboxStore store : List.of(north, south)) {
             for (UUID order : store.orders()) {
                 assertThat(store.platform().statusHistory(order)).as("%s order %s", store.name(), order)
                     .containsExactly("processing", "dispatched");
@@ -250,7 +208,7 @@ class ThreeInstancesTest {
     private String csv(int part, int parts) {
         var csv = new StringBuilder("store,order_id,status,tracking_url\n");
         for (int i = part; i < Math.max(north.orders().size(), south.orders().size()); i += parts) {
-            for (Store store : List.of(north, south)) {
+            for (SandboxStore store : List.of(north, south)) {
                 if (i < store.orders().size()) {
                     UUID order = store.orders().get(i);
                     csv.append(store.name())
