@@ -25,6 +25,8 @@ class DatabaseConfiguration {
     static final String EMBEDDED_URL = "jdbc:h2:file:%s;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE"
             + ";DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
 
+    static final String POSTGRESQL_LOCK_TIMEOUT = "SET lock_timeout = '10s'";
+
     @Bean
     @ConfigurationProperties("spring.datasource.hikari")
     HikariDataSource dataSource(DataSourceProperties properties, ShipsyncProperties shipsync) {
@@ -34,7 +36,15 @@ class DatabaseConfiguration {
             properties
                 .setUrl(EMBEDDED_URL.formatted(shipsync.dataDir().toAbsolutePath().normalize().resolve("shipsync")));
         }
-        return properties.initializeDataSourceBuilder().type(HikariDataSource.class).build();
+        HikariDataSource dataSource = properties.initializeDataSourceBuilder().type(HikariDataSource.class).build();
+        if (properties.getUrl().startsWith("jdbc:postgresql:")) {
+            // H2 gives up waiting for a row lock after 10 s; PostgreSQL waits for ever
+            // unless told, and one
+            // held row would stall a store's dispatch for good instead of leaving its
+            // update for the next poll
+            dataSource.setConnectionInitSql(POSTGRESQL_LOCK_TIMEOUT);
+        }
+        return dataSource;
     }
 
 }

@@ -227,7 +227,7 @@ public abstract class EndToEndTest {
     protected String updateState(UUID orderId) {
         return jdbc
             .sql("SELECT state FROM status_update WHERE order_id = :id ORDER BY created_at DESC, id DESC LIMIT 1")
-            .param("id", orderId)
+            .param("id", orderId.toString())
             .query(String.class)
             .optional()
             .orElse(null);

@@ -29,7 +29,8 @@ public final class ForkedService implements AutoCloseable {
      * can be understood
      * @param maxHeap e.g. {@code 256m}
      * @param arguments Spring Boot arguments such as {@code --shipsync.data-dir=...};
-     * random ports (service and management) unless given
+     * random ports (service and management) unless given; in the PostgreSQL test pass,
+     * the data folder's database ({@link TestDatabase}) unless a datasource is given
      */
     public static ForkedService start(String name, String maxHeap, List<String> arguments) throws IOException {
         // a test waits for start-up, not for peak speed: the quick compiler alone starts
@@ -70,10 +71,24 @@ public final class ForkedService implements AutoCloseable {
         if (arguments.stream().noneMatch(a -> a.startsWith("--management.server.port="))) {
             command.add("--management.server.port=0");
         }
+        if (TestDatabase.isPostgresql()
+                && arguments.stream().noneMatch(a -> a.startsWith("--spring.datasource.url="))) {
+            command.addAll(TestDatabase.forDataDir(dataDir(arguments)).arguments());
+        }
         command.addAll(arguments);
         Path log = Path.of("target", name + ".log");
         return new ForkedService(
                 new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start(), log);
+    }
+
+    /** The data folder these arguments name; shipsync's default when they name none. */
+    private static Path dataDir(List<String> arguments) {
+        String option = "--shipsync.data-dir=";
+        return arguments.stream()
+            .filter(a -> a.startsWith(option))
+            .reduce((first, second) -> second)
+            .map(a -> Path.of(a.substring(option.length())))
+            .orElse(Path.of("data"));
     }
 
     /**

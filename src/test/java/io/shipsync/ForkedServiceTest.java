@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.UUID;
 
+import io.shipsync.TestDatabase.Database;
 import io.shipsync.sandbox.TribeMadeSandbox;
 
 import org.junit.jupiter.api.AfterEach;
@@ -37,8 +38,9 @@ public abstract class ForkedServiceTest {
 
     /** Reads a number from the service's database, once the service no longer runs. */
     protected long query(String sql) throws SQLException {
-        String url = "jdbc:h2:file:" + dataDir.resolve("shipsync") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE";
-        try (var connection = DriverManager.getConnection(url, "", "");
+        Database database = TestDatabase.isPostgresql() ? TestDatabase.forDataDir(dataDir) : new Database(
+                "jdbc:h2:file:" + dataDir.resolve("shipsync") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE", "", "");
+        try (var connection = DriverManager.getConnection(database.url(), database.username(), database.password());
                 var result = connection.createStatement().executeQuery(sql)) {
             result.next();
             return result.getLong(1);

@@ -12,9 +12,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.shipsync.ForkedService;
+import io.shipsync.TestDatabase;
 import io.shipsync.sandbox.RecordedRequest;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 import static org.awaitility.Awaitility.await;
 
@@ -39,11 +41,11 @@ public final class Cluster implements AutoCloseable {
 
     private final List<String> arguments;
 
-    private final ClusterDatabase database;
+    private final TestDatabase.Database database;
 
     private final List<Instance> instances = new ArrayList<>();
 
-    private Cluster(String name, Path dataDir, List<String> arguments, ClusterDatabase database) {
+    private Cluster(String name, Path dataDir, List<String> arguments, TestDatabase.Database database) {
         this.name = name;
         this.dataDir = dataDir;
         this.arguments = arguments;
@@ -51,12 +53,13 @@ public final class Cluster implements AutoCloseable {
     }
 
     /**
-     * Starts the database; the instances start with {@link #startInstances}.
+     * Creates the database the instances share, a PostgreSQL one whatever the test pass
+     * (H2 is for one process); the instances start with {@link #startInstances}.
      * @param arguments Spring Boot arguments every instance gets, besides the data
      * folder, the inbox inside it and the database
      */
     public static Cluster start(String name, Path dataDir, List<String> arguments) throws IOException {
-        return new Cluster(name, dataDir, arguments, ClusterDatabase.start());
+        return new Cluster(name, dataDir, arguments, TestDatabase.forDataDir(dataDir));
     }
 
     /**
@@ -119,16 +122,15 @@ public final class Cluster implements AutoCloseable {
 
     /** The database the instances share, to read what they did. */
     public JdbcClient database() {
-        return database.jdbc();
+        return JdbcClient.create(new DriverManagerDataSource(database.url(), database.username(), database.password()));
     }
 
-    /** Kills every instance still running ({@code kill -9}), then stops the database. */
+    /** Kills every instance still running ({@code kill -9}). */
     @Override
-    public void close() throws InterruptedException, IOException {
+    public void close() throws InterruptedException {
         for (Instance instance : instances) {
             instance.service().kill();
         }
-        database.close();
     }
 
     /**

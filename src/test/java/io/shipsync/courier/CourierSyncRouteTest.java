@@ -107,7 +107,7 @@ class CourierSyncRouteTest extends EndToEndTest {
         assertThat(shipment(order, "courier_location")).isEqualTo("Mumbai_Andheri_DC (Maharashtra)");
         assertThat(shipment(order, "courier_time")).isNotBlank();
         assertThat(jdbc.sql("SELECT source_ref FROM status_update WHERE order_id = :o AND source = 'courier'")
-            .param("o", order)
+            .param("o", order.toString())
             .query(String.class)
             .single()).contains("delhivery AWB DLV1001 DL:Delivered at ").contains("Mumbai_Andheri_DC");
 
@@ -211,8 +211,9 @@ class CourierSyncRouteTest extends EndToEndTest {
         assertThat(shipment(orders.get(0), "consecutive_failures")).isEqualTo("0");
         assertThat(shipment(orders.get(1), "tracking_state")).isEqualTo("in_transit");
         assertThat(jdbc.sql("""
-                SELECT DATEDIFF('MINUTE', CURRENT_TIMESTAMP, next_poll_at) FROM tracked_shipment
-                WHERE order_id = :o""").param("o", orders.get(2)).query(Long.class).single()).isBetween(118L, 120L);
+                SELECT CAST(EXTRACT(EPOCH FROM next_poll_at - CURRENT_TIMESTAMP) / 60 AS BIGINT) FROM tracked_shipment
+                WHERE order_id = :o""").param("o", orders.get(2).toString()).query(Long.class).single()).isBetween(118L,
+                120L);
         makeDue(orders.get(2));
         syncNow();
         assertThat(shipment(orders.get(2), "state")).isEqualTo("FAILING");
@@ -241,8 +242,8 @@ class CourierSyncRouteTest extends EndToEndTest {
     @Test
     void a_shipment_not_delivered_within_max_age_becomes_a_dead_letter_without_asking_the_courier() throws Exception {
         UUID order = dispatched("delhivery", "DLV6001").get(0);
-        jdbc.sql("UPDATE tracked_shipment SET dispatched_at = DATEADD('DAY', -31, dispatched_at) WHERE order_id = :o")
-            .param("o", order)
+        jdbc.sql("UPDATE tracked_shipment SET dispatched_at = dispatched_at - INTERVAL '31' DAY WHERE order_id = :o")
+            .param("o", order.toString())
             .update();
 
         syncNow();
@@ -327,9 +328,9 @@ class CourierSyncRouteTest extends EndToEndTest {
     }
 
     private void makeDue(UUID order) {
-        jdbc.sql("UPDATE tracked_shipment SET next_poll_at = DATEADD('SECOND', -1, CURRENT_TIMESTAMP)"
+        jdbc.sql("UPDATE tracked_shipment SET next_poll_at = CURRENT_TIMESTAMP - INTERVAL '1' SECOND"
                 + " WHERE order_id = :o")
-            .param("o", order)
+            .param("o", order.toString())
             .update();
     }
 
@@ -346,14 +347,14 @@ class CourierSyncRouteTest extends EndToEndTest {
 
     private boolean shipmentExists(UUID order) {
         return jdbc.sql("SELECT COUNT(*) FROM tracked_shipment WHERE order_id = :o")
-            .param("o", order)
+            .param("o", order.toString())
             .query(Long.class)
             .single() == 1;
     }
 
     private String shipment(UUID order, String column) {
         return jdbc.sql("SELECT CAST(" + column + " AS VARCHAR) FROM tracked_shipment WHERE order_id = :o")
-            .param("o", order)
+            .param("o", order.toString())
             .query((rs, row) -> rs.getString(1))
             .list()
             .get(0);
@@ -365,7 +366,7 @@ class CourierSyncRouteTest extends EndToEndTest {
 
     private long updates(UUID order, String source) {
         return jdbc.sql("SELECT COUNT(*) FROM status_update WHERE order_id = :o AND source = :s")
-            .param("o", order)
+            .param("o", order.toString())
             .param("s", source)
             .query(Long.class)
             .single();
@@ -373,7 +374,7 @@ class CourierSyncRouteTest extends EndToEndTest {
 
     private String deadLetter(UUID order) {
         return jdbc.sql("SELECT reason FROM dead_letter WHERE order_id = :o AND source = 'courier'")
-            .param("o", order)
+            .param("o", order.toString())
             .query(String.class)
             .single();
     }

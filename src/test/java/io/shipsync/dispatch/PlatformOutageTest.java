@@ -63,7 +63,7 @@ class PlatformOutageTest extends EndToEndTest {
             .atMost(Duration.ofSeconds(6))
             .until(() -> deadLetters() == 0 && pendingUpdates() == orders.size());
         assertThat(jdbc.sql("SELECT MAX(attempts) FROM status_update WHERE order_id IN (:ids)")
-            .param("ids", orders)
+            .param("ids", orders.stream().map(UUID::toString).toList())
             .query(Integer.class)
             .single()).as("attempts spent while the platform was down").isLessThan(MAX_ATTEMPTS);
         long callsWhileDown = platform.requests().stream().filter(r -> r.status() == 500).count();
@@ -121,7 +121,7 @@ class PlatformOutageTest extends EndToEndTest {
         assertThat(reportLine(awaitReport("long-error"), 2)).startsWith("2," + order + ",processing,dead-letter,")
             .contains("Gave up after " + MAX_ATTEMPTS + " failed attempts");
         var parked = jdbc.sql("SELECT reason, last_error FROM dead_letter WHERE order_id = :o")
-            .param("o", order)
+            .param("o", order.toString())
             .query()
             .singleRow();
         assertThat((String) parked.get("reason")).hasSizeLessThanOrEqualTo(2000).contains("Upstream gateway failure");

@@ -53,7 +53,7 @@ class StaleOrderKnowledgeTest extends EndToEndTest {
         }
         await().atMost(Duration.ofSeconds(10))
             .until(() -> jdbc.sql("SELECT COUNT(*) FROM known_order WHERE order_id IN (:ids) AND status = 'started'")
-                .param("ids", List.of(movedOn, dispatchedMeanwhile))
+                .param("ids", List.of(movedOn.toString(), dispatchedMeanwhile.toString()))
                 .query(Long.class)
                 .single() == 2);
         // the store moves both on in its own dashboard

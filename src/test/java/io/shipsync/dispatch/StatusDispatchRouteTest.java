@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 
 import io.shipsync.EndToEndTest;
@@ -181,14 +182,14 @@ class StatusDispatchRouteTest extends EndToEndTest {
         jdbc.sql("""
                 INSERT INTO known_order (store_key, order_id, status, learned_from, updated_at)
                 VALUES ('default', :order, 'started', 'PLATFORM', TIMESTAMP WITH TIME ZONE '2020-01-01 00:00:00Z')""")
-            .param("order", order)
+            .param("order", order.toString())
             .update();
         try (Connection other = dataSource.getConnection()) {
             // another transaction holds the order's row: recording what the platform said
             // waits, then times out
             other.setAutoCommit(false);
             try (var lock = other.prepareStatement("SELECT status FROM known_order WHERE order_id = ? FOR UPDATE")) {
-                lock.setObject(1, order);
+                lock.setString(1, order.toString());
                 lock.executeQuery().close();
             }
 
@@ -217,7 +218,7 @@ class StatusDispatchRouteTest extends EndToEndTest {
             assertThat(reportLine(awaitReport("follow-up-fails"), 2)).startsWith("2," + order + ",dispatched,applied,");
             await().atMost(Duration.ofSeconds(5))
                 .until(() -> jdbc.sql("SELECT detail FROM status_update WHERE order_id = :o")
-                    .param("o", order)
+                    .param("o", order.toString())
                     .query(String.class)
                     .single()
                     .contains("Delivery is not followed: shipsync could not record the shipment."));
@@ -397,7 +398,7 @@ class StatusDispatchRouteTest extends EndToEndTest {
 
     private Map<String, Object> updateRow(UUID order) {
         return jdbc.sql("SELECT state, attempts FROM status_update WHERE order_id = :id ORDER BY id DESC LIMIT 1")
-            .param("id", order)
+            .param("id", order.toString())
             .query()
             .singleRow();
     }
@@ -405,12 +406,12 @@ class StatusDispatchRouteTest extends EndToEndTest {
     private Map<String, Object> deadLetter(UUID order) {
         return jdbc.sql("""
                 SELECT source_file_name, source_line, attempts, reason, last_error
-                FROM dead_letter WHERE order_id = :id""").param("id", order).query().singleRow();
+                FROM dead_letter WHERE order_id = :id""").param("id", order.toString()).query().singleRow();
     }
 
     private long deadLettersOf(UUID... orders) {
         return jdbc.sql("SELECT COUNT(*) FROM dead_letter WHERE order_id IN (:ids)")
-            .param("ids", List.of(orders))
+            .param("ids", Stream.of(orders).map(UUID::toString).toList())
             .query(Long.class)
             .single();
     }

@@ -133,7 +133,7 @@ class StoreIsolationTest extends EndToEndTest {
         Instant lastApplied = jdbc.sql("""
                 SELECT MAX(updated_at) FROM status_update
                 WHERE store_key = 'default' AND state = 'APPLIED' AND order_id IN (:ids)""")
-            .param("ids", defaultOrders)
+            .param("ids", defaultOrders.stream().map(UUID::toString).toList())
             .query(OffsetDateTime.class)
             .single()
             .toInstant();
@@ -194,7 +194,7 @@ class StoreIsolationTest extends EndToEndTest {
         return jdbc
             .sql("SELECT COUNT(*) FROM status_update WHERE store_key = 'default' AND state = 'APPLIED' "
                     + "AND order_id IN (:ids)")
-            .param("ids", orders)
+            .param("ids", orders.stream().map(UUID::toString).toList())
             .query(Long.class)
             .single();
     }

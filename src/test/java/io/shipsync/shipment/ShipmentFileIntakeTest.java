@@ -83,16 +83,13 @@ class ShipmentFileIntakeTest extends EndToEndTest {
             assertThat(reportLine(awaitReport("behind"), 2)).startsWith("2," + behind + ",processing,applied,");
             String reason = FailedFolder.awaitReason(dataDir, "stuck.csv", Duration.ofSeconds(30));
 
-            assertThat(reason)
-                .contains("Taking the file in failed 3 times, the last time with a database error: "
-                        + "Check constraint violation")
+            assertThat(reason).contains("Taking the file in failed 3 times, the last time with a database error: ")
+                .contains("test_only_first_lines")
                 .contains("The rows up to line 2 were taken in before that and are sent to the platform as usual; "
                         + "the rows after line 2 were not.")
                 .doesNotContain("Exception")
                 .doesNotContain("java.");
-            assertThat(output)
-                .contains("Trying stuck.csv again (attempt 2 of 3) after: a database error: Check "
-                        + "constraint violation")
+            assertThat(output).contains("Trying stuck.csv again (attempt 2 of 3) after: a database error: ")
                 .contains("Trying stuck.csv again (attempt 3 of 3) after:")
                 .doesNotContain("attempt 4 of")
                 .doesNotContain("Resuming stuck.csv");

@@ -1,5 +1,10 @@
 package io.shipsync.store;
 
+import java.util.UUID;
+
+import io.shipsync.TestDatabase;
+import io.shipsync.TestDatabase.Database;
+
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -14,12 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class StoresMigrationTest {
 
-    private static final String ORDER = "770e8400-e29b-41d4-a716-446655440789";
+    private static final UUID ORDER = UUID.fromString("770e8400-e29b-41d4-a716-446655440789");
 
-    private final DriverManagerDataSource database = new DriverManagerDataSource(
-            "jdbc:h2:mem:stores-migration;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;"
-                    + "DB_CLOSE_DELAY=-1",
-            "", "");
+    private final DriverManagerDataSource database = emptyDatabase();
 
     private final JdbcClient jdbc = JdbcClient.create(database);
 
@@ -64,6 +66,21 @@ class StoresMigrationTest {
         assertThat(jdbc.sql("SELECT COUNT(*) FROM status_update WHERE order_id = 'order_xyz789'")
             .query(Long.class)
             .single()).isEqualTo(2);
+    }
+
+    /**
+     * In the PostgreSQL test pass a real PostgreSQL database ({@link TestDatabase}), as
+     * production upgrades; otherwise H2 in memory.
+     */
+    private static DriverManagerDataSource emptyDatabase() {
+        if (TestDatabase.isPostgresql()) {
+            Database postgresql = TestDatabase.forDatabase("stores_migration");
+            return new DriverManagerDataSource(postgresql.url(), postgresql.username(), postgresql.password());
+        }
+        return new DriverManagerDataSource(
+                "jdbc:h2:mem:stores-migration;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;"
+                        + "DB_CLOSE_DELAY=-1",
+                "", "");
     }
 
     private void migrate(String target) {
