@@ -38,8 +38,10 @@ public abstract class ForkedServiceTest {
 
     /** Reads a number from the service's database, once the service no longer runs. */
     protected long query(String sql) throws SQLException {
+        // the service's own URL for its embedded file, WRITE_DELAY=0 and all
         Database database = TestDatabase.isPostgresql() ? TestDatabase.forDataDir(dataDir) : new Database(
-                "jdbc:h2:file:" + dataDir.resolve("shipsync") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE", "", "");
+                DatabaseConfiguration.EMBEDDED_URL.formatted(dataDir.toAbsolutePath().normalize().resolve("shipsync")),
+                "", "");
         try (var connection = DriverManager.getConnection(database.url(), database.username(), database.password());
                 var result = connection.createStatement().executeQuery(sql)) {
             result.next();
