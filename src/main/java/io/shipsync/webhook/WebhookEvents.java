@@ -3,6 +3,7 @@ package io.shipsync.webhook;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -12,10 +13,14 @@ import java.util.UUID;
 import io.shipsync.order.OrderStatus;
 import io.shipsync.outbox.Outbox;
 
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PreDestroy;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionOperations;
 
 /**
  * The webhook events received, each stored once. Storing is the idempotent consumer: the
@@ -35,17 +40,51 @@ public class WebhookEvents {
             OffsetDateTime orderedAt, String state) {
     }
 
+    /**
+     * At most this many events in one commit; at 1,000 requests a second a commit carries
+     * a few dozen.
+     */
+    private static final int MAX_EVENTS_PER_COMMIT = 200;
+
+    /**
+     * A request waits this long for its commit, then answers 503. Longer than the
+     * databases' lock timeouts (10 s), so that a lock held elsewhere ends in their clear
+     * error, not in this one.
+     */
+    private static final Duration MAX_COMMIT_WAIT = Duration.ofSeconds(20);
+
     private final JdbcClient jdbc;
 
     private final Clock clock;
 
-    public WebhookEvents(JdbcClient jdbc, Clock clock) {
+    private final GroupCommit<OrderCreatedEvent, Stored> commits;
+
+    public WebhookEvents(JdbcClient jdbc, Clock clock, TransactionOperations transactions, MeterRegistry registry) {
         this.jdbc = jdbc;
         this.clock = clock;
+        DistributionSummary eventsPerCommit = DistributionSummary.builder("shipsync.webhook.commit.events")
+            .description("Webhook events committed together, per commit")
+            .register(registry);
+        this.commits = new GroupCommit<>("webhook-commit", transactions, this::insertOrCount, MAX_EVENTS_PER_COMMIT,
+                MAX_COMMIT_WAIT, eventsPerCommit::record);
     }
 
-    /** Commits the event, or counts one more delivery of the one already stored. */
+    /**
+     * Commits the event, or counts one more delivery of the one already stored, together
+     * with the events of the requests that arrive meanwhile; returns once that commit is
+     * done.
+     */
     public Stored store(OrderCreatedEvent event) {
+        return commits.submit(event);
+    }
+
+    /** After the routes have stopped: commits the events still waiting. */
+    @PreDestroy
+    void stop() throws InterruptedException {
+        commits.close();
+    }
+
+    private Stored insertOrCount(OrderCreatedEvent event) {
         OffsetDateTime now = now();
         var key = new GeneratedKeyHolder();
         int inserted;

@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -202,7 +203,7 @@ final class WebhookLoad {
             return percentileMs(Arrays.stream(sendLagNanos).sorted().toArray(), percentile);
         }
 
-        private static double percentileMs(long[] sorted, double percentile) {
+        static double percentileMs(long[] sorted, double percentile) {
             if (sorted.length == 0) {
                 return -1;
             }
@@ -224,6 +225,7 @@ final class WebhookLoad {
     static Phase run(String name, int port, int rate, int seconds, int connections, String token)
             throws InterruptedException {
         var phase = new Phase(name, rate, seconds);
+        Request request = orderCreated(token);
         var next = new AtomicInteger();
         var clientCpuNanos = new LongAdder();
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
@@ -250,10 +252,8 @@ final class WebhookLoad {
                         long sentAt = System.nanoTime();
                         phase.sendLagNanos[i] = sentAt - intended;
                         phase.lastSendNanos.accumulateAndGet(sentAt, Math::max);
-                        byte[] body = WebhookClient.orderCreated(UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
                         try {
-                            KeepAliveConnection.Answer answer = connection.post("/webhook/orders", body,
-                                    "Content-Type: application/json\r\nX-Webhook-Token: " + token + "\r\n");
+                            KeepAliveConnection.Answer answer = request.send(connection);
                             phase.answered(i, intended, answer.status(), answer.body(), null);
                         }
                         catch (IOException e) {
@@ -279,6 +279,96 @@ final class WebhookLoad {
         return phase;
     }
 
+    /** What a closed loop achieved: the most the service answered per second. */
+    record FullSpeed(String name, double seconds, long answered, long ok, long accepted, long failed, double p50Ms,
+            double p99Ms) {
+
+        /** 200 answers per second. */
+        double rate() {
+            return ok / seconds;
+        }
+
+    }
+
+    /** One request on a kept-alive connection. */
+    @FunctionalInterface
+    interface Request {
+
+        KeepAliveConnection.Answer send(KeepAliveConnection connection) throws IOException;
+
+    }
+
+    /** A webhook request with a new order id, as {@link #run} sends. */
+    static Request orderCreated(String token) {
+        return connection -> connection.send("POST", "/webhook/orders",
+                WebhookClient.orderCreated(UUID.randomUUID()).getBytes(StandardCharsets.UTF_8),
+                "Content-Type: application/json\r\nX-Webhook-Token: " + token + "\r\n");
+    }
+
+    /** {@code GET path}. */
+    static Request get(String path) {
+        return connection -> connection.send("GET", path, new byte[0], "");
+    }
+
+    /**
+     * Closed loop: {@code connections} threads each send the next request as soon as the
+     * previous one is answered, for {@code seconds}. Unlike {@link #run} this measures
+     * capacity, not latency under a given load: the service is never idle, and each
+     * request waits only for the ones ahead of it.
+     */
+    static FullSpeed fullSpeed(String name, int port, int seconds, int connections, Request request)
+            throws InterruptedException {
+        var answered = new LongAdder();
+        var ok = new LongAdder();
+        var accepted = new LongAdder();
+        var failed = new LongAdder();
+        var latencies = new ConcurrentLinkedQueue<long[]>();
+        long start = System.nanoTime();
+        long end = start + TimeUnit.SECONDS.toNanos(seconds);
+        var lastAnswer = new AtomicLong(start);
+        var threads = new ArrayList<Thread>();
+        for (int t = 0; t < connections; t++) {
+            Thread thread = new Thread(() -> {
+                var mine = new long[1 << 16];
+                int count = 0;
+                try (var connection = new KeepAliveConnection(port)) {
+                    while (System.nanoTime() < end) {
+                        long sentAt = System.nanoTime();
+                        try {
+                            KeepAliveConnection.Answer answer = request.send(connection);
+                            if (answer.status() == 200) {
+                                ok.increment();
+                                if (answer.body().contains("\"status\":\"accepted\"")) {
+                                    accepted.increment();
+                                }
+                            }
+                        }
+                        catch (IOException e) {
+                            failed.increment();
+                        }
+                        long now = System.nanoTime();
+                        answered.increment();
+                        lastAnswer.accumulateAndGet(now, Math::max);
+                        if (count == mine.length) {
+                            mine = Arrays.copyOf(mine, count * 2);
+                        }
+                        mine[count++] = now - sentAt;
+                    }
+                }
+                latencies.add(Arrays.copyOf(mine, count));
+            }, "full-speed-" + name + "-" + t);
+            thread.setDaemon(true);
+            thread.start();
+            threads.add(thread);
+        }
+        for (Thread thread : threads) {
+            thread.join(TimeUnit.SECONDS.toMillis(seconds) + REQUEST_TIMEOUT.toMillis() + 5_000);
+        }
+        long[] sorted = latencies.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+        return new FullSpeed(name, (lastAnswer.get() - start) / 1e9, answered.sum(), ok.sum(), accepted.sum(),
+                failed.sum(), Phase.percentileMs(sorted, 0.5), Phase.percentileMs(sorted, 0.99));
+    }
+
     /**
      * A minimal HTTP/1.1 client on one kept-alive socket, about 0.1 ms of CPU per request
      * (the client-floor phase prints it). java.net.http.HttpClient with sendAsync was
@@ -302,7 +392,7 @@ final class WebhookLoad {
             this.port = port;
         }
 
-        Answer post(String path, byte[] body, String headers) throws IOException {
+        Answer send(String method, String path, byte[] body, String headers) throws IOException {
             try {
                 if (socket == null) {
                     socket = new Socket();
@@ -312,7 +402,7 @@ final class WebhookLoad {
                     in = new BufferedInputStream(socket.getInputStream(), 8192);
                     out = new BufferedOutputStream(socket.getOutputStream(), 8192);
                 }
-                out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n" + headers
+                out.write((method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n" + headers
                         + "Content-Length: " + body.length + "\r\n\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1));
                 out.write(body);
