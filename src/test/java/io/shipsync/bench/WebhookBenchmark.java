@@ -5,6 +5,10 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -192,6 +196,7 @@ class WebhookBenchmark extends ForkedServiceTest {
             phases.add(step);
             failIfBroken(pid, "the step-up phase");
         }
+        String commits = eventsPerCommit(managementPort);
         long peakRssKb = procStatusKb(pid, "VmHWM");
         long rssAtEndKb = procStatusKb(pid, "VmRSS");
         boolean aliveAtEnd = alive(pid);
@@ -223,6 +228,7 @@ class WebhookBenchmark extends ForkedServiceTest {
                 + oom + " threads_after_sustained: " + threadsAfterSustained + " h2_file_mb="
                 + fmt(databaseBytes / 1024.0 / 1024) + " cores=" + CORES
                 + (EXTRA_ARGUMENTS.isEmpty() ? "" : " extra_args=" + String.join(" ", EXTRA_ARGUMENTS)));
+        System.out.println("BENCHMARK webhook commits: " + commits);
         System.out.println("BENCHMARK webhook durability (after kill -9): acknowledged=" + acknowledged + " stored="
                 + stored[0] + " lost=" + (acknowledged - stored[0]) + " (pending=" + stored[1] + " processed="
                 + stored[2] + ")");
@@ -287,6 +293,28 @@ class WebhookBenchmark extends ForkedServiceTest {
             phase.logBytes = logBefore < 0 ? -1 : Files.size(logFile) - logBefore;
         }
         return phase;
+    }
+
+    /**
+     * How many events the webhook's commits carried, from the service's
+     * {@code shipsync_webhook_commit_events} summary.
+     */
+    private static String eventsPerCommit(int managementPort) throws IOException, InterruptedException {
+        String metrics = HttpClient.newHttpClient()
+            .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/actuator/prometheus"))
+                .build(), HttpResponse.BodyHandlers.ofString())
+            .body();
+        double count = metric(metrics, "shipsync_webhook_commit_events_count");
+        double sum = metric(metrics, "shipsync_webhook_commit_events_sum");
+        return "commits=" + fmt(count) + " events=" + fmt(sum) + " events_per_commit=" + fmt2(sum / Math.max(1, count))
+                + " largest_in_the_last_minutes=" + fmt(metric(metrics, "shipsync_webhook_commit_events_max"));
+    }
+
+    private static double metric(String prometheus, String name) {
+        return prometheus.lines()
+            .filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
+            .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+            .sum();
     }
 
     private static int freePort() throws IOException {
