@@ -5,6 +5,10 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +47,7 @@ import static io.shipsync.bench.BenchSupport.fmt2;
 import static io.shipsync.bench.BenchSupport.mb;
 import static io.shipsync.bench.BenchSupport.procStatusKb;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Benchmark, not a timed test: sustained load on the order webhook
@@ -130,6 +135,11 @@ class WebhookBenchmark extends ForkedServiceTest {
 
     private static final int CORES = Runtime.getRuntime().availableProcessors();
 
+    /**
+     * Runs of the database-compaction route waited for after every event is processed.
+     */
+    private static final int SETTLE_RUNS = Integer.getInteger("shipsync.bench.webhook.settle-runs", 30);
+
     private static final List<String> EXTRA_ARGUMENTS = Arrays
         .stream(System.getProperty("shipsync.bench.args", "").split("\\s+"))
         .filter(a -> !a.isBlank())
@@ -194,6 +204,7 @@ class WebhookBenchmark extends ForkedServiceTest {
         }
         long peakRssKb = procStatusKb(pid, "VmHWM");
         long rssAtEndKb = procStatusKb(pid, "VmRSS");
+        String database = databaseAfterProcessing(managementPort);
         boolean aliveAtEnd = alive(pid);
         boolean oom = logContains("OutOfMemoryError");
         BenchSupport.dumpFlightRecording(pid, NAME);
@@ -204,8 +215,8 @@ class WebhookBenchmark extends ForkedServiceTest {
         long acknowledged = phases.stream().mapToLong(p -> p.accepted.sum()).sum() + fullSpeed.accepted();
         long[] stored = countEvents();
         String processing = processingTimeline();
-        Path database = dataDir.resolve("shipsync.mv.db");
-        long databaseBytes = Files.exists(database) ? Files.size(database) : -1;
+        Path databaseFile = dataDir.resolve("shipsync.mv.db");
+        long databaseBytes = Files.exists(databaseFile) ? Files.size(databaseFile) : -1;
 
         System.out.println();
         print(floor);
@@ -228,6 +239,8 @@ class WebhookBenchmark extends ForkedServiceTest {
                 + stored[2] + ")");
         System.out
             .println("BENCHMARK webhook processing (scheduler route, from received_at/processed_at): " + processing);
+        System.out.println("BENCHMARK webhook h2 file: " + database + " after_kill_9_mb="
+                + fmt(databaseBytes / 1024.0 / 1024) + " load_average=" + loadAverage());
         double p99 = sustained.latencyMs(0.99);
         boolean rateMet = sustained.achievedRate() >= RATE * 0.99 && sustained.ok() == sustained.total;
         System.out.println("BENCHMARK webhook target: rate>=" + RATE + " met=" + rateMet + " p99_ms<"
@@ -335,6 +348,66 @@ class WebhookBenchmark extends ForkedServiceTest {
         }
         if (phase.total >= phase.rate * 10) {
             System.out.println("BENCHMARK webhook " + phase.name + " p99_ms_per_5s: " + phase.p99ByWindow(5));
+        }
+    }
+
+    /**
+     * Waits until the service has processed every event (its
+     * {@code shipsync_webhook_events_pending}), then for {@link #SETTLE_RUNS} more runs
+     * of the database-compaction route, and describes the H2 file at both points with the
+     * compaction's runs ({@code shipsync_database_compaction_seconds}: the longest is the
+     * longest a commit waited for one). The file cannot be opened while the service runs,
+     * so its size is all there is to read.
+     */
+    private String databaseAfterProcessing(int managementPort) throws IOException, InterruptedException {
+        long started = System.nanoTime();
+        await().atMost(Duration.ofMinutes(10))
+            .pollInterval(Duration.ofMillis(500))
+            .until(() -> metric(prometheus(managementPort), "shipsync_webhook_events_pending") == 0);
+        double processingWaitSeconds = (System.nanoTime() - started) / 1e9;
+        String atProcessed = prometheus(managementPort);
+        double runsAtProcessed = metric(atProcessed, "camel_exchanges_total{", "routeId=\"database-compaction\"");
+        await().atMost(Duration.ofMinutes(5))
+            .pollInterval(Duration.ofMillis(500))
+            .until(() -> metric(prometheus(managementPort), "camel_exchanges_total{",
+                    "routeId=\"database-compaction\"") >= runsAtProcessed + SETTLE_RUNS);
+        String settled = prometheus(managementPort);
+        double runs = metric(settled, "shipsync_database_compaction_seconds_count");
+        return "processed_after_load_s=" + fmt2(processingWaitSeconds) + " mb_when_processed="
+                + fmt(metric(atProcessed, "shipsync_database_file_bytes") / 1024 / 1024) + " mb_after_" + SETTLE_RUNS
+                + "_more_compaction_runs=" + fmt(metric(settled, "shipsync_database_file_bytes") / 1024 / 1024)
+                + " compaction_runs=" + fmt(runs) + " compaction_total_s="
+                + fmt2(metric(settled, "shipsync_database_compaction_seconds_sum")) + " compaction_max_ms="
+                + fmt2(metric(settled, "shipsync_database_compaction_seconds_max") * 1000)
+                + " (max of the last minutes only)";
+    }
+
+    private static String prometheus(int managementPort) throws IOException, InterruptedException {
+        HttpResponse<String> response = HttpClient.newHttpClient()
+            .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/actuator/prometheus"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        return response.body();
+    }
+
+    /**
+     * The sum of a metric's series in Prometheus' text: lines that start with
+     * {@code name} and contain every one of {@code labels}.
+     */
+    private static double metric(String prometheus, String name, String... labels) {
+        return prometheus.lines()
+            .filter(line -> line.startsWith(name.endsWith("{") ? name : name + " ")
+                    || !name.endsWith("{") && line.startsWith(name + "{"))
+            .filter(line -> Arrays.stream(labels).allMatch(line::contains))
+            .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+            .sum();
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).strip();
+        }
+        catch (IOException ex) {
+            return "unknown";
         }
     }
 
