@@ -78,11 +78,16 @@ import static org.awaitility.Awaitility.await;
  * <li>{@code sustained}: 60 s at 500 requests/s, the figures the target is about;</li>
  * <li>{@code step-up}: 20 s at 1000 requests/s, the headroom.</li>
  * </ol>
- * Then the service is killed with SIGKILL and the events in the H2 file are counted:
- * every event answered 200 "accepted" must be there (acknowledged = durable). Also
- * printed: the service's CPU time (and the client's, and what the rest of the machine
- * used, to spot a noisy neighbour), its log volume, RSS, H2 file size, p99 per 5 s, and
- * from the stored timestamps how the asynchronous processing kept up. Prints
+ * Then the benchmark waits until every event is processed
+ * ({@code shipsync_webhook_events_pending} is 0) and for 30 more runs of the
+ * database-compaction route ({@code .settle-runs}), printing the H2 file's size at both
+ * points and the compaction's runs ({@code -Dshipsync.bench.args=
+ * --shipsync.database.compaction.enabled=false} for the figures without). Then the
+ * service is killed with SIGKILL and the events in the H2 file are counted: every event
+ * answered 200 "accepted" must be there (acknowledged = durable). Also printed: the
+ * service's CPU time (and the client's, and what the rest of the machine used, to spot a
+ * noisy neighbour), its log volume, RSS, H2 file size, p99 per 5 s, and from the stored
+ * timestamps how the asynchronous processing kept up. Prints
  * {@code BENCHMARK webhook ...} lines. About two minutes.
  *
  * <p>
