@@ -39,7 +39,8 @@ class ShipsyncApplicationTest extends EndToEndTest {
                     "shipment-check", "check-order", "status-dispatch-default", "read-order-ahead", "read-order",
                     "order-read-permit", "deliver-status-update", "tribemade-update", "tribemade-read",
                     "tybrite-update", "cekat-update", "order-webhook", "order-events", "process-order-event",
-                    "courier-sync", "sync-due-shipments", "poll-shipment", "dead-letter", "retention");
+                    "courier-sync", "sync-due-shipments", "poll-shipment", "dead-letter", "retention",
+                    "database-compaction");
         assertThat(camel.getRoutes())
             .allSatisfy(route -> assertThat(camel.getRouteController().getRouteStatus(route.getRouteId()).isStarted())
                 .isTrue());

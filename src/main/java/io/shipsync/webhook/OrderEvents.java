@@ -10,6 +10,8 @@ import io.shipsync.outbox.Outbox;
 import io.shipsync.outbox.UpdateSource;
 import io.shipsync.webhook.WebhookEvents.StoredEvent;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Body;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,11 +53,15 @@ public class OrderEvents {
 
     private final WebhookProperties properties;
 
-    public OrderEvents(WebhookEvents events, KnownOrders knownOrders, Outbox outbox, WebhookProperties properties) {
+    public OrderEvents(WebhookEvents events, KnownOrders knownOrders, Outbox outbox, WebhookProperties properties,
+            MeterRegistry registry) {
         this.events = events;
         this.knownOrders = knownOrders;
         this.outbox = outbox;
         this.properties = properties;
+        Gauge.builder("shipsync.webhook.events.pending", events, WebhookEvents::countPending)
+            .description("Webhook events acknowledged and stored, not processed yet")
+            .register(registry);
     }
 
     /**

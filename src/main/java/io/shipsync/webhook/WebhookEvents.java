@@ -140,6 +140,11 @@ public class WebhookEvents {
             .list();
     }
 
+    /** How many events are stored but not processed yet. */
+    public long countPending() {
+        return jdbc.sql("SELECT COUNT(*) FROM webhook_event WHERE state = 'PENDING'").query(Long.class).single();
+    }
+
     public Optional<StoredEvent> find(long id) {
         return jdbc.sql("""
                 SELECT id, store_key, order_id, platform_store_id, status, ordered_at, state

@@ -47,6 +47,7 @@ import static io.shipsync.bench.BenchSupport.fmt2;
 import static io.shipsync.bench.BenchSupport.mb;
 import static io.shipsync.bench.BenchSupport.procStatusKb;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Benchmark, not a timed test: sustained load on the order webhook
@@ -77,11 +78,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <li>{@code sustained}: 60 s at 500 requests/s, the figures the target is about;</li>
  * <li>{@code step-up}: 20 s at 1000 requests/s, the headroom.</li>
  * </ol>
- * Then the service is killed with SIGKILL and the events in the H2 file are counted:
- * every event answered 200 "accepted" must be there (acknowledged = durable). Also
- * printed: the service's CPU time (and the client's, and what the rest of the machine
- * used, to spot a noisy neighbour), its log volume, RSS, H2 file size, p99 per 5 s, and
- * from the stored timestamps how the asynchronous processing kept up. Prints
+ * Then the benchmark waits until every event is processed
+ * ({@code shipsync_webhook_events_pending} is 0) and for 30 more runs of the
+ * database-compaction route ({@code .settle-runs}), printing the H2 file's size at both
+ * points and the compaction's runs ({@code -Dshipsync.bench.args=
+ * --shipsync.database.compaction.enabled=false} for the figures without). Then the
+ * service is killed with SIGKILL and the events in the H2 file are counted: every event
+ * answered 200 "accepted" must be there (acknowledged = durable). Also printed: the
+ * service's CPU time (and the client's, and what the rest of the machine used, to spot a
+ * noisy neighbour), its log volume, RSS, H2 file size, p99 per 5 s, and from the stored
+ * timestamps how the asynchronous processing kept up. Prints
  * {@code BENCHMARK webhook ...} lines. About two minutes.
  *
  * <p>
@@ -133,6 +139,11 @@ class WebhookBenchmark extends ForkedServiceTest {
     private static final int CONNECTIONS = Integer.getInteger("shipsync.bench.webhook.connections", 64);
 
     private static final int CORES = Runtime.getRuntime().availableProcessors();
+
+    /**
+     * Runs of the database-compaction route waited for after every event is processed.
+     */
+    private static final int SETTLE_RUNS = Integer.getInteger("shipsync.bench.webhook.settle-runs", 30);
 
     private static final List<String> EXTRA_ARGUMENTS = Arrays
         .stream(System.getProperty("shipsync.bench.args", "").split("\\s+"))
@@ -199,6 +210,7 @@ class WebhookBenchmark extends ForkedServiceTest {
         String commits = eventsPerCommit(managementPort);
         long peakRssKb = procStatusKb(pid, "VmHWM");
         long rssAtEndKb = procStatusKb(pid, "VmRSS");
+        String database = databaseAfterProcessing(managementPort);
         boolean aliveAtEnd = alive(pid);
         boolean oom = logContains("OutOfMemoryError");
         BenchSupport.dumpFlightRecording(pid, NAME);
@@ -209,8 +221,8 @@ class WebhookBenchmark extends ForkedServiceTest {
         long acknowledged = phases.stream().mapToLong(p -> p.accepted.sum()).sum() + fullSpeed.accepted();
         long[] stored = countEvents();
         String processing = processingTimeline();
-        Path database = dataDir.resolve("shipsync.mv.db");
-        long databaseBytes = Files.exists(database) ? Files.size(database) : -1;
+        Path databaseFile = dataDir.resolve("shipsync.mv.db");
+        long databaseBytes = Files.exists(databaseFile) ? Files.size(databaseFile) : -1;
 
         System.out.println();
         print(floor);
@@ -234,6 +246,8 @@ class WebhookBenchmark extends ForkedServiceTest {
                 + stored[2] + ")");
         System.out
             .println("BENCHMARK webhook processing (scheduler route, from received_at/processed_at): " + processing);
+        System.out.println("BENCHMARK webhook h2 file: " + database + " after_kill_9_mb="
+                + fmt(databaseBytes / 1024.0 / 1024) + " load_average=" + loadAverage());
         double p99 = sustained.latencyMs(0.99);
         boolean rateMet = sustained.achievedRate() >= RATE * 0.99 && sustained.ok() == sustained.total;
         System.out.println("BENCHMARK webhook target: rate>=" + RATE + " met=" + rateMet + " p99_ms<"
@@ -363,6 +377,66 @@ class WebhookBenchmark extends ForkedServiceTest {
         }
         if (phase.total >= phase.rate * 10) {
             System.out.println("BENCHMARK webhook " + phase.name + " p99_ms_per_5s: " + phase.p99ByWindow(5));
+        }
+    }
+
+    /**
+     * Waits until the service has processed every event (its
+     * {@code shipsync_webhook_events_pending}), then for {@link #SETTLE_RUNS} more runs
+     * of the database-compaction route, and describes the H2 file at both points with the
+     * compaction's runs ({@code shipsync_database_compaction_seconds}: the longest is the
+     * longest a commit waited for one). The file cannot be opened while the service runs,
+     * so its size is all there is to read.
+     */
+    private String databaseAfterProcessing(int managementPort) throws IOException, InterruptedException {
+        long started = System.nanoTime();
+        await().atMost(Duration.ofMinutes(10))
+            .pollInterval(Duration.ofMillis(500))
+            .until(() -> metric(prometheus(managementPort), "shipsync_webhook_events_pending") == 0);
+        double processingWaitSeconds = (System.nanoTime() - started) / 1e9;
+        String atProcessed = prometheus(managementPort);
+        double runsAtProcessed = metric(atProcessed, "camel_exchanges_total{", "routeId=\"database-compaction\"");
+        await().atMost(Duration.ofMinutes(5))
+            .pollInterval(Duration.ofMillis(500))
+            .until(() -> metric(prometheus(managementPort), "camel_exchanges_total{",
+                    "routeId=\"database-compaction\"") >= runsAtProcessed + SETTLE_RUNS);
+        String settled = prometheus(managementPort);
+        double runs = metric(settled, "shipsync_database_compaction_seconds_count");
+        return "processed_after_load_s=" + fmt2(processingWaitSeconds) + " mb_when_processed="
+                + fmt(metric(atProcessed, "shipsync_database_file_bytes") / 1024 / 1024) + " mb_after_" + SETTLE_RUNS
+                + "_more_compaction_runs=" + fmt(metric(settled, "shipsync_database_file_bytes") / 1024 / 1024)
+                + " compaction_runs=" + fmt(runs) + " compaction_total_s="
+                + fmt2(metric(settled, "shipsync_database_compaction_seconds_sum")) + " compaction_max_ms="
+                + fmt2(metric(settled, "shipsync_database_compaction_seconds_max") * 1000)
+                + " (max of the last minutes only)";
+    }
+
+    private static String prometheus(int managementPort) throws IOException, InterruptedException {
+        HttpResponse<String> response = HttpClient.newHttpClient()
+            .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/actuator/prometheus"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        return response.body();
+    }
+
+    /**
+     * The sum of a metric's series in Prometheus' text: lines that start with
+     * {@code name} and contain every one of {@code labels}.
+     */
+    private static double metric(String prometheus, String name, String... labels) {
+        return prometheus.lines()
+            .filter(line -> line.startsWith(name.endsWith("{") ? name : name + " ")
+                    || !name.endsWith("{") && line.startsWith(name + "{"))
+            .filter(line -> Arrays.stream(labels).allMatch(line::contains))
+            .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+            .sum();
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).strip();
+        }
+        catch (IOException ex) {
+            return "unknown";
         }
     }
 
