@@ -2,6 +2,7 @@ package io.shipsync;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -38,15 +39,22 @@ public abstract class ForkedServiceTest {
 
     /** Reads a number from the service's database, once the service no longer runs. */
     protected long query(String sql) throws SQLException {
-        // the service's own URL for its embedded file, WRITE_DELAY=0 and all
-        Database database = TestDatabase.isPostgresql() ? TestDatabase.forDataDir(dataDir) : new Database(
-                DatabaseConfiguration.EMBEDDED_URL.formatted(dataDir.toAbsolutePath().normalize().resolve("shipsync")),
-                "", "");
-        try (var connection = DriverManager.getConnection(database.url(), database.username(), database.password());
-                var result = connection.createStatement().executeQuery(sql)) {
+        try (var connection = connectToDatabase(); var result = connection.createStatement().executeQuery(sql)) {
             result.next();
             return result.getLong(1);
         }
+    }
+
+    /**
+     * A connection to the service's database, once the service no longer runs: the
+     * service's own URL for its embedded file (WRITE_DELAY=0 and all), or its PostgreSQL
+     * database in that test pass.
+     */
+    protected Connection connectToDatabase() throws SQLException {
+        Database database = TestDatabase.isPostgresql() ? TestDatabase.forDataDir(dataDir) : new Database(
+                DatabaseConfiguration.EMBEDDED_URL.formatted(dataDir.toAbsolutePath().normalize().resolve("shipsync")),
+                "", "");
+        return DriverManager.getConnection(database.url(), database.username(), database.password());
     }
 
     /**

@@ -28,12 +28,15 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Takes in a dropped shipment file for the shipment-files route: decides whether it is
- * new, a resumed one, a duplicate or unreadable, commits its rows to the outbox batch by
- * batch, and says where the file goes afterwards. When taking a file in fails for a
- * reason that is not its content (a database error, say), the route comes back here: the
- * file is tried again, a bounded number of times, then moved to the failed folder with
- * the reason.
+ * Takes in a dropped shipment file for the shipment-files route: decides from its
+ * checksum whether it is new, a resumed one or a duplicate, reads and commits its rows
+ * batch by batch in one pass, and says where the file goes afterwards. A file that turns
+ * out unreadable as a shipment CSV, at its header or half-way, is refused whole: the rows
+ * it committed are discarded, none of them having reached the outbox (the outbox admits a
+ * file's rows only once it is read completely). When taking a file in fails for a reason
+ * that is not its content (a database error, say), the route comes back here: the file is
+ * tried again, a bounded number of times, then moved to the failed folder with the
+ * reason.
  */
 @Component("shipmentFileIntake")
 public class ShipmentFileIntake {
@@ -149,9 +152,6 @@ public class ShipmentFileIntake {
         }
         else {
             long id = registerArchived(name, inspection, receivedAt, IngestedFile.State.INGESTING, null);
-            log.info("{} {}: {} data rows{}", dryRun ? "Checking" : "Reading", name, inspection.dataRows(),
-                    (inspection.separator() == Separator.COMMA ? "" : " (" + inspection.separator().description() + ")")
-                            + (dryRun ? "; a dry run: nothing is sent" : ""));
             decide(exchange, id, Decision.INGEST, files.get(id).archivedAs());
         }
     }
@@ -159,16 +159,20 @@ public class ShipmentFileIntake {
     /**
      * The file's rows in batches, skipping those a previous, interrupted reading already
      * committed.
+     * @throws UnreadableFileException the header shows that the file is not a shipment
+     * CSV; the rows after it may still turn out unreadable, which {@link #failed} handles
      */
-    public Iterator<List<RawRow>> rowBatches(@ExchangeProperty(FILE_ID) long fileId, File file) throws IOException {
-        long alreadyCommitted = files.get(fileId).linesCommitted();
-        try {
-            return new Batches(ShipmentCsvReader.open(Files.newInputStream(file.toPath()), properties.recordLimits()),
-                    alreadyCommitted, properties.batchSize());
+    public Iterator<List<RawRow>> rowBatches(@ExchangeProperty(FILE_ID) long fileId, File file)
+            throws IOException, UnreadableFileException {
+        IngestedFile record = files.get(fileId);
+        ShipmentCsvReader reader = ShipmentCsvReader.open(Files.newInputStream(file.toPath()),
+                properties.recordLimits());
+        if (record.linesCommitted() == 0) {
+            log.info("{} {}{}", record.dryRun() ? "Checking" : "Reading", record.fileName(),
+                    (reader.separator() == Separator.COMMA ? "" : " (" + reader.separator().description() + ")")
+                            + (record.dryRun() ? "; a dry run: nothing is sent" : ""));
         }
-        catch (UnreadableFileException e) {
-            throw new IOException("the file changed after it was checked: " + e.getMessage(), e);
-        }
+        return new Batches(reader, record.linesCommitted(), properties.batchSize());
     }
 
     /**
@@ -199,13 +203,16 @@ public class ShipmentFileIntake {
     }
 
     public void finish(@ExchangeProperty(FILE_ID) long fileId) {
+        // counted before the rows may join the outbox: all of them are the file's
+        // committed rows now, whichever run of the service read them
+        long dataRows = files.committedRows(fileId);
         if (files.get(fileId).dryRun()) {
             files.markChecked(fileId);
-            outcomes.checked(files.get(fileId));
+            outcomes.checked(files.get(fileId), dataRows);
         }
         else {
             files.markIngested(fileId);
-            outcomes.ingested(files.get(fileId));
+            outcomes.ingested(files.get(fileId), dataRows);
         }
     }
 
@@ -213,6 +220,11 @@ public class ShipmentFileIntake {
             throws IOException {
         long id = files.register(Stores.DEFAULT, name, null, Files.size(file), receivedAt, IngestedFile.State.FAILED,
                 null, reason);
+        refused(exchange, id, name, receivedAt, reason);
+    }
+
+    private void refused(Exchange exchange, long id, String name, Instant receivedAt, String reason)
+            throws IOException {
         Path target = moveToFailed(exchange, id, name, receivedAt, """
                 shipsync could not read %s (received %s).
 
@@ -233,6 +245,18 @@ public class ShipmentFileIntake {
     public void failed(Exchange exchange) throws IOException {
         Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String name = exchange.getMessage().getBody(File.class).getName();
+        Long knownId = exchange.getProperty(FILE_ID, Long.class);
+        Optional<String> unreadable = ShipmentCsvReader.unreadableReason(failure);
+        if (unreadable.isPresent() && knownId != null) {
+            IngestedFile record = files.get(knownId);
+            // its rows were never admitted to the outbox: the file was still being read
+            transaction.executeWithoutResult(tx -> {
+                files.discardRows(record.id());
+                files.markFailed(record.id(), unreadable.get());
+            });
+            refused(exchange, record.id(), name, record.receivedAt(), unreadable.get());
+            return;
+        }
         int attempt = attempt(exchange);
         String reason = inPlainWords(failure);
         if (attempt < properties.maxAttempts()) {
@@ -244,7 +268,6 @@ public class ShipmentFileIntake {
             return;
         }
         String summary = "Taking the file in failed " + attempt + " times, the last time with " + reason + ".";
-        Long knownId = exchange.getProperty(FILE_ID, Long.class);
         IngestedFile record = knownId != null ? files.get(knownId) : null;
         long id;
         Instant receivedAt;
