@@ -50,19 +50,18 @@ class FileOutcomes {
     }
 
     /** Every row of the file is committed: queued for the outbox, or rejected. */
-    void ingested(IngestedFile file, long dataRows) {
+    void ingested(IngestedFile file) {
         ingested.increment();
-        line(log.atInfo(), file.id(), file.fileName(), "ingested")
-            .log("{}: {} data rows, every row is queued or refused; the result report follows once the updates are "
-                    + "settled", file.fileName(), dataRows);
+        line(log.atInfo(), file.id(), file.fileName(), "ingested").log(
+                "{}: every row is queued or refused; the result report follows once the updates are settled",
+                file.fileName());
     }
 
     /** A dry run: every row has its would-be outcome, and nothing is sent. */
-    void checked(IngestedFile file, long dataRows) {
+    void checked(IngestedFile file) {
         checked.increment();
-        line(log.atInfo(), file.id(), file.fileName(), "checked").log(
-                "{}: {} data rows, every row is checked (a dry run: nothing is sent); the report follows",
-                file.fileName(), dataRows);
+        line(log.atInfo(), file.id(), file.fileName(), "checked")
+            .log("{}: every row is checked (a dry run: nothing is sent); the report follows", file.fileName());
     }
 
     void duplicate(long id, String name, IngestedFile original) {

@@ -95,20 +95,6 @@ public class IngestedFiles {
     }
 
     /**
-     * The data rows a file committed, accepted, rejected or checked; all of its rows once
-     * it is read to the end and before they join the outbox.
-     */
-    public long committedRows(long id) {
-        return jdbc.sql("""
-                SELECT (SELECT COUNT(*) FROM accepted_row WHERE file_id = :id)
-                     + (SELECT COUNT(*) FROM skipped_row WHERE file_id = :id)
-                     + (SELECT COUNT(*) FROM checked_row WHERE file_id = :id)""")
-            .param("id", id)
-            .query(Long.class)
-            .single();
-    }
-
-    /**
      * Gives up on a file: its taking in kept failing, and the rows it committed stay; or
      * it turned out unreadable, and they were discarded.
      */

@@ -3,7 +3,6 @@ package io.shipsync.shipment;
 import java.io.Closeable;
 import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -14,6 +13,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 
 import io.shipsync.ShipsyncProperties;
 import io.shipsync.shipment.IngestedFiles.SkippedRow;
@@ -172,7 +173,7 @@ public class ShipmentFileIntake {
                     (reader.separator() == Separator.COMMA ? "" : " (" + reader.separator().description() + ")")
                             + (record.dryRun() ? "; a dry run: nothing is sent" : ""));
         }
-        return new Batches(reader, record.linesCommitted(), properties.batchSize());
+        return new Batches(reader, record.fileName(), record.linesCommitted(), properties.batchSize());
     }
 
     /**
@@ -203,16 +204,13 @@ public class ShipmentFileIntake {
     }
 
     public void finish(@ExchangeProperty(FILE_ID) long fileId) {
-        // counted before the rows may join the outbox: all of them are the file's
-        // committed rows now, whichever run of the service read them
-        long dataRows = files.committedRows(fileId);
         if (files.get(fileId).dryRun()) {
             files.markChecked(fileId);
-            outcomes.checked(files.get(fileId), dataRows);
+            outcomes.checked(files.get(fileId));
         }
         else {
             files.markIngested(fileId);
-            outcomes.ingested(files.get(fileId), dataRows);
+            outcomes.ingested(files.get(fileId));
         }
     }
 
@@ -377,56 +375,142 @@ public class ShipmentFileIntake {
         exchange.setProperty(MOVE_TO, moveTo);
     }
 
-    /** Groups rows into batches; Camel's split closes it, which closes the file. */
+    /**
+     * The file's rows in batches, read ahead on a thread of its own while the route
+     * checks and commits the batch before: parsing and committing then each take a core
+     * instead of taking turns on one. At most {@link #AHEAD} batches wait, so memory
+     * stays that of a few batches whatever the file's size. Camel's split closes it,
+     * which stops the reading and closes the file.
+     */
     private static final class Batches implements Iterator<List<RawRow>>, Closeable {
+
+        /** Batches read ahead of the one being committed. */
+        private static final int AHEAD = 2;
+
+        /** What the reading thread hands over: a batch, the end, or why it stopped. */
+        private sealed interface Ahead {
+
+        }
+
+        private record Batch(List<RawRow> rows) implements Ahead {
+        }
+
+        private record End() implements Ahead {
+        }
+
+        private record Failure(Throwable cause) implements Ahead {
+        }
 
         private final ShipmentCsvReader reader;
 
+        private final String fileName;
+
         private final int size;
 
-        private RawRow next;
+        private final long skipThroughLine;
 
-        Batches(ShipmentCsvReader reader, long skipThroughLine, int size) {
+        private final BlockingQueue<Ahead> ready = new ArrayBlockingQueue<>(AHEAD);
+
+        private final Thread reading;
+
+        private Ahead next;
+
+        Batches(ShipmentCsvReader reader, String fileName, long skipThroughLine, int size) {
             this.reader = reader;
+            this.fileName = fileName;
             this.size = size;
-            this.next = advance(skipThroughLine);
+            this.skipThroughLine = skipThroughLine;
+            this.reading = new Thread(this::readAll, "shipment-reader " + fileName);
+            this.reading.setDaemon(true);
+            this.reading.start();
         }
 
         @Override
         public boolean hasNext() {
-            return next != null;
+            if (next == null) {
+                try {
+                    next = ready.take();
+                }
+                catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while reading the file", e);
+                }
+            }
+            if (next instanceof Failure failure && failure.cause() instanceof Error error) {
+                throw error;
+            }
+            if (next instanceof Failure failure) {
+                throw (RuntimeException) failure.cause();
+            }
+            return !(next instanceof End);
         }
 
         @Override
         public List<RawRow> next() {
-            if (next == null) {
+            if (!hasNext()) {
                 throw new NoSuchElementException();
             }
-            var batch = new ArrayList<RawRow>(size);
-            while (next != null && batch.size() < size) {
-                batch.add(next);
-                next = advance(0);
-            }
+            List<RawRow> batch = ((Batch) next).rows();
+            next = null;
             return batch;
         }
 
-        private RawRow advance(long skipThroughLine) {
-            while (reader.hasNext()) {
-                RawRow row = reader.next();
-                if (row.line() > skipThroughLine) {
-                    return row;
+        /** On the reading thread: every row, in batches, then the end or the failure. */
+        private void readAll() {
+            try {
+                ready.put(readRows());
+            }
+            catch (InterruptedException e) {
+                // closed before the end: nobody waits for the rest
+            }
+            finally {
+                try {
+                    reader.close();
+                }
+                catch (IOException e) {
+                    // a file only read: nothing is lost when closing it fails
                 }
             }
-            return null;
+        }
+
+        /** Hands every batch over; returns the end, or why the reading stopped. */
+        private Ahead readRows() throws InterruptedException {
+            try {
+                long rows = 0;
+                var batch = new ArrayList<RawRow>(size);
+                while (reader.hasNext()) {
+                    RawRow row = reader.next();
+                    rows++;
+                    if (row.line() > skipThroughLine) {
+                        batch.add(row);
+                    }
+                    if (batch.size() == size) {
+                        ready.put(new Batch(batch));
+                        batch = new ArrayList<>(size);
+                    }
+                }
+                if (!batch.isEmpty()) {
+                    ready.put(new Batch(batch));
+                }
+                // all of them, also those a reading before a stop committed
+                log.info("{}: {} data rows read", fileName, rows);
+                return new End();
+            }
+            catch (RuntimeException | Error e) {
+                return new Failure(e);
+            }
         }
 
         @Override
         public void close() {
+            reading.interrupt();
             try {
-                reader.close();
+                // the file is closed once the reading thread is done, before Camel moves
+                // it
+                reading.join();
             }
-            catch (IOException e) {
-                throw new UncheckedIOException(e);
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
 
