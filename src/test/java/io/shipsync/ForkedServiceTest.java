@@ -39,17 +39,18 @@ public abstract class ForkedServiceTest {
 
     /** Reads a number from the service's database, once the service no longer runs. */
     protected long query(String sql) throws SQLException {
-        try (var connection = database(); var result = connection.createStatement().executeQuery(sql)) {
+        try (var connection = connectToDatabase(); var result = connection.createStatement().executeQuery(sql)) {
             result.next();
             return result.getLong(1);
         }
     }
 
     /**
-     * The service's database, once the service no longer runs: its embedded file with the
-     * service's own URL (WRITE_DELAY=0 and all), or its PostgreSQL database.
+     * A connection to the service's database, once the service no longer runs: the
+     * service's own URL for its embedded file (WRITE_DELAY=0 and all), or its PostgreSQL
+     * database in that test pass.
      */
-    protected Connection database() throws SQLException {
+    protected Connection connectToDatabase() throws SQLException {
         Database database = TestDatabase.isPostgresql() ? TestDatabase.forDataDir(dataDir) : new Database(
                 DatabaseConfiguration.EMBEDDED_URL.formatted(dataDir.toAbsolutePath().normalize().resolve("shipsync")),
                 "", "");

@@ -27,6 +27,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * would slow reading several times over, while the platform takes 20 updates a minute
  * anyway. So rows are admitted to each store's queue in file order, a batch at a time,
  * whenever it runs low.
+ *
+ * <p>
+ * A file's rows are admitted only once the file is read to its end (or given up on after
+ * failures that were not its content's fault): a file is read once, checked as it is
+ * committed, and one that turns out unreadable half-way must have sent nothing.
  */
 @Component("acceptedRows")
 public class AcceptedRows {
@@ -91,24 +96,28 @@ public class AcceptedRows {
     }
 
     private int admit(String store) {
-        List<Row> rows = jdbc.query("""
-                SELECT file_id, line, order_id, target_status, tracking_url FROM accepted_row
-                WHERE store_key = ? ORDER BY store_key, file_id, line LIMIT ?""", AcceptedRows::toRow, store,
-                ADMIT_BATCH);
-        long fileId = -1;
-        var ofOneFile = new ArrayList<NewUpdate>();
-        for (Row row : rows) {
-            if (row.fileId() != fileId && !ofOneFile.isEmpty()) {
-                admitFromFile(store, fileId, ofOneFile);
-                ofOneFile.clear();
+        // the files first, then their rows file by file: one query over all accepted rows
+        // would step through every row of a file still being read, at every poll. A file
+        // with accepted rows left has no report yet, so the index on reported_at finds
+        // them among the few unreported files
+        List<Long> readFiles = jdbc.queryForList("""
+                SELECT f.id FROM ingested_file f
+                WHERE f.reported_at IS NULL AND f.state IN ('INGESTED', 'FAILED')
+                  AND EXISTS (SELECT 1 FROM accepted_row r WHERE r.store_key = ? AND r.file_id = f.id)
+                ORDER BY f.id""", Long.class, store);
+        int admitted = 0;
+        for (long fileId : readFiles) {
+            List<NewUpdate> rows = jdbc.query("""
+                    SELECT line, order_id, target_status, tracking_url FROM accepted_row
+                    WHERE store_key = ? AND file_id = ? ORDER BY store_key, file_id, line LIMIT ?""",
+                    AcceptedRows::toUpdate, store, fileId, ADMIT_BATCH - admitted);
+            admitFromFile(store, fileId, rows);
+            admitted += rows.size();
+            if (admitted == ADMIT_BATCH) {
+                break;
             }
-            fileId = row.fileId();
-            ofOneFile.add(row.update());
         }
-        if (!ofOneFile.isEmpty()) {
-            admitFromFile(store, fileId, ofOneFile);
-        }
-        return rows.size();
+        return admitted;
     }
 
     private void admitFromFile(String store, long fileId, List<NewUpdate> updates) {
@@ -125,12 +134,9 @@ public class AcceptedRows {
                 fileId, updates.get(0).sourceLine(), updates.get(updates.size() - 1).sourceLine());
     }
 
-    private record Row(long fileId, NewUpdate update) {
-    }
-
-    private static Row toRow(ResultSet rs, int row) throws SQLException {
-        return new Row(rs.getLong("file_id"), new NewUpdate(rs.getLong("line"), rs.getString("order_id"),
-                OrderStatus.parse(rs.getString("target_status")).orElseThrow(), rs.getString("tracking_url")));
+    private static NewUpdate toUpdate(ResultSet rs, int row) throws SQLException {
+        return new NewUpdate(rs.getLong("line"), rs.getString("order_id"),
+                OrderStatus.parse(rs.getString("target_status")).orElseThrow(), rs.getString("tracking_url"));
     }
 
 }

@@ -84,10 +84,23 @@ public class IngestedFiles {
             .update();
     }
 
-    /** Gives up on a file whose taking in kept failing; the rows it committed stay. */
+    /**
+     * Discards the rows a file committed while it was read, when it turns out unreadable:
+     * none of them was admitted to the outbox yet.
+     */
+    public void discardRows(long id) {
+        for (String table : new String[] { "accepted_row", "skipped_row", "checked_row" }) {
+            jdbc.sql("DELETE FROM " + table + " WHERE file_id = :id").param("id", id).update();
+        }
+    }
+
+    /**
+     * Gives up on a file: its taking in kept failing, and the rows it committed stay; or
+     * it turned out unreadable, and they were discarded.
+     */
     public void markFailed(long id, String reason) {
         jdbc.sql("UPDATE ingested_file SET state = 'FAILED', failure_reason = :reason WHERE id = :id")
-            .param("reason", reason)
+            .param("reason", Outbox.truncate(reason, 2000))
             .param("id", id)
             .update();
     }

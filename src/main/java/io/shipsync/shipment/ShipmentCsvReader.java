@@ -140,15 +140,19 @@ public final class ShipmentCsvReader implements Iterator<RawRow>, Closeable {
     }
 
     /**
-     * The reason to refuse the file, from a failure of {@link #hasNext()} or
-     * {@link #next()} (an {@link UncheckedIOException}, as iterators cannot throw checked
-     * exceptions); rethrown as it is when the file is not at fault.
+     * The reason to refuse the file, when a failure while reading it is the file's fault:
+     * a header that is not a shipment CSV's from {@link #open}, or a refusal from
+     * {@link #hasNext()} or {@link #next()} (an {@link UncheckedIOException}, as
+     * iterators cannot throw checked exceptions), however deep in the causes the route
+     * wrapped it. Empty when reading failed for a reason that is not the file's.
      */
-    static UnreadableFileException unreadable(UncheckedIOException e) {
-        if (e.getCause() instanceof GuardedCsvText.Refusal refusal) {
-            return new UnreadableFileException(refusal.getMessage());
+    static Optional<String> unreadableReason(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof UnreadableFileException || cause instanceof GuardedCsvText.Refusal) {
+                return Optional.of(cause.getMessage());
+            }
         }
-        throw e;
+        return Optional.empty();
     }
 
     /**

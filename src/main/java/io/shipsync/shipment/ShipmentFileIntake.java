@@ -3,7 +3,6 @@ package io.shipsync.shipment;
 import java.io.Closeable;
 import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -14,6 +13,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 
 import io.shipsync.ShipsyncProperties;
 import io.shipsync.shipment.IngestedFiles.SkippedRow;
@@ -28,12 +29,15 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Takes in a dropped shipment file for the shipment-files route: decides whether it is
- * new, a resumed one, a duplicate or unreadable, commits its rows to the outbox batch by
- * batch, and says where the file goes afterwards. When taking a file in fails for a
- * reason that is not its content (a database error, say), the route comes back here: the
- * file is tried again, a bounded number of times, then moved to the failed folder with
- * the reason.
+ * Takes in a dropped shipment file for the shipment-files route: decides from its
+ * checksum whether it is new, a resumed one or a duplicate, reads and commits its rows
+ * batch by batch in one pass, and says where the file goes afterwards. A file that turns
+ * out unreadable as a shipment CSV, at its header or half-way, is refused whole: the rows
+ * it committed are discarded, none of them having reached the outbox (the outbox admits a
+ * file's rows only once it is read completely). When taking a file in fails for a reason
+ * that is not its content (a database error, say), the route comes back here: the file is
+ * tried again, a bounded number of times, then moved to the failed folder with the
+ * reason.
  */
 @Component("shipmentFileIntake")
 public class ShipmentFileIntake {
@@ -149,9 +153,6 @@ public class ShipmentFileIntake {
         }
         else {
             long id = registerArchived(name, inspection, receivedAt, IngestedFile.State.INGESTING, null);
-            log.info("{} {}: {} data rows{}", dryRun ? "Checking" : "Reading", name, inspection.dataRows(),
-                    (inspection.separator() == Separator.COMMA ? "" : " (" + inspection.separator().description() + ")")
-                            + (dryRun ? "; a dry run: nothing is sent" : ""));
             decide(exchange, id, Decision.INGEST, files.get(id).archivedAs());
         }
     }
@@ -159,16 +160,20 @@ public class ShipmentFileIntake {
     /**
      * The file's rows in batches, skipping those a previous, interrupted reading already
      * committed.
+     * @throws UnreadableFileException the header shows that the file is not a shipment
+     * CSV; the rows after it may still turn out unreadable, which {@link #failed} handles
      */
-    public Iterator<List<RawRow>> rowBatches(@ExchangeProperty(FILE_ID) long fileId, File file) throws IOException {
-        long alreadyCommitted = files.get(fileId).linesCommitted();
-        try {
-            return new Batches(ShipmentCsvReader.open(Files.newInputStream(file.toPath()), properties.recordLimits()),
-                    alreadyCommitted, properties.batchSize());
+    public Iterator<List<RawRow>> rowBatches(@ExchangeProperty(FILE_ID) long fileId, File file)
+            throws IOException, UnreadableFileException {
+        IngestedFile record = files.get(fileId);
+        ShipmentCsvReader reader = ShipmentCsvReader.open(Files.newInputStream(file.toPath()),
+                properties.recordLimits());
+        if (record.linesCommitted() == 0) {
+            log.info("{} {}{}", record.dryRun() ? "Checking" : "Reading", record.fileName(),
+                    (reader.separator() == Separator.COMMA ? "" : " (" + reader.separator().description() + ")")
+                            + (record.dryRun() ? "; a dry run: nothing is sent" : ""));
         }
-        catch (UnreadableFileException e) {
-            throw new IOException("the file changed after it was checked: " + e.getMessage(), e);
-        }
+        return new Batches(reader, record.fileName(), record.linesCommitted(), properties.batchSize());
     }
 
     /**
@@ -213,6 +218,11 @@ public class ShipmentFileIntake {
             throws IOException {
         long id = files.register(Stores.DEFAULT, name, null, Files.size(file), receivedAt, IngestedFile.State.FAILED,
                 null, reason);
+        refused(exchange, id, name, receivedAt, reason);
+    }
+
+    private void refused(Exchange exchange, long id, String name, Instant receivedAt, String reason)
+            throws IOException {
         Path target = moveToFailed(exchange, id, name, receivedAt, """
                 shipsync could not read %s (received %s).
 
@@ -233,6 +243,18 @@ public class ShipmentFileIntake {
     public void failed(Exchange exchange) throws IOException {
         Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String name = exchange.getMessage().getBody(File.class).getName();
+        Long knownId = exchange.getProperty(FILE_ID, Long.class);
+        Optional<String> unreadable = ShipmentCsvReader.unreadableReason(failure);
+        if (unreadable.isPresent() && knownId != null) {
+            IngestedFile record = files.get(knownId);
+            // its rows were never admitted to the outbox: the file was still being read
+            transaction.executeWithoutResult(tx -> {
+                files.discardRows(record.id());
+                files.markFailed(record.id(), unreadable.get());
+            });
+            refused(exchange, record.id(), name, record.receivedAt(), unreadable.get());
+            return;
+        }
         int attempt = attempt(exchange);
         String reason = inPlainWords(failure);
         if (attempt < properties.maxAttempts()) {
@@ -244,7 +266,6 @@ public class ShipmentFileIntake {
             return;
         }
         String summary = "Taking the file in failed " + attempt + " times, the last time with " + reason + ".";
-        Long knownId = exchange.getProperty(FILE_ID, Long.class);
         IngestedFile record = knownId != null ? files.get(knownId) : null;
         long id;
         Instant receivedAt;
@@ -354,56 +375,142 @@ public class ShipmentFileIntake {
         exchange.setProperty(MOVE_TO, moveTo);
     }
 
-    /** Groups rows into batches; Camel's split closes it, which closes the file. */
+    /**
+     * The file's rows in batches, read ahead on a thread of its own while the route
+     * checks and commits the batch before: parsing and committing then each take a core
+     * instead of taking turns on one. At most {@link #AHEAD} batches wait, so memory
+     * stays that of a few batches whatever the file's size. Camel's split closes it,
+     * which stops the reading and closes the file.
+     */
     private static final class Batches implements Iterator<List<RawRow>>, Closeable {
+
+        /** Batches read ahead of the one being committed. */
+        private static final int AHEAD = 2;
+
+        /** What the reading thread hands over: a batch, the end, or why it stopped. */
+        private sealed interface Ahead {
+
+        }
+
+        private record Batch(List<RawRow> rows) implements Ahead {
+        }
+
+        private record End() implements Ahead {
+        }
+
+        private record Failure(Throwable cause) implements Ahead {
+        }
 
         private final ShipmentCsvReader reader;
 
+        private final String fileName;
+
         private final int size;
 
-        private RawRow next;
+        private final long skipThroughLine;
 
-        Batches(ShipmentCsvReader reader, long skipThroughLine, int size) {
+        private final BlockingQueue<Ahead> ready = new ArrayBlockingQueue<>(AHEAD);
+
+        private final Thread reading;
+
+        private Ahead next;
+
+        Batches(ShipmentCsvReader reader, String fileName, long skipThroughLine, int size) {
             this.reader = reader;
+            this.fileName = fileName;
             this.size = size;
-            this.next = advance(skipThroughLine);
+            this.skipThroughLine = skipThroughLine;
+            this.reading = new Thread(this::readAll, "shipment-reader " + fileName);
+            this.reading.setDaemon(true);
+            this.reading.start();
         }
 
         @Override
         public boolean hasNext() {
-            return next != null;
+            if (next == null) {
+                try {
+                    next = ready.take();
+                }
+                catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while reading the file", e);
+                }
+            }
+            if (next instanceof Failure failure && failure.cause() instanceof Error error) {
+                throw error;
+            }
+            if (next instanceof Failure failure) {
+                throw (RuntimeException) failure.cause();
+            }
+            return !(next instanceof End);
         }
 
         @Override
         public List<RawRow> next() {
-            if (next == null) {
+            if (!hasNext()) {
                 throw new NoSuchElementException();
             }
-            var batch = new ArrayList<RawRow>(size);
-            while (next != null && batch.size() < size) {
-                batch.add(next);
-                next = advance(0);
-            }
+            List<RawRow> batch = ((Batch) next).rows();
+            next = null;
             return batch;
         }
 
-        private RawRow advance(long skipThroughLine) {
-            while (reader.hasNext()) {
-                RawRow row = reader.next();
-                if (row.line() > skipThroughLine) {
-                    return row;
+        /** On the reading thread: every row, in batches, then the end or the failure. */
+        private void readAll() {
+            try {
+                ready.put(readRows());
+            }
+            catch (InterruptedException e) {
+                // closed before the end: nobody waits for the rest
+            }
+            finally {
+                try {
+                    reader.close();
+                }
+                catch (IOException e) {
+                    // a file only read: nothing is lost when closing it fails
                 }
             }
-            return null;
+        }
+
+        /** Hands every batch over; returns the end, or why the reading stopped. */
+        private Ahead readRows() throws InterruptedException {
+            try {
+                long rows = 0;
+                var batch = new ArrayList<RawRow>(size);
+                while (reader.hasNext()) {
+                    RawRow row = reader.next();
+                    rows++;
+                    if (row.line() > skipThroughLine) {
+                        batch.add(row);
+                    }
+                    if (batch.size() == size) {
+                        ready.put(new Batch(batch));
+                        batch = new ArrayList<>(size);
+                    }
+                }
+                if (!batch.isEmpty()) {
+                    ready.put(new Batch(batch));
+                }
+                // all of them, also those a reading before a stop committed
+                log.info("{}: {} data rows read", fileName, rows);
+                return new End();
+            }
+            catch (RuntimeException | Error e) {
+                return new Failure(e);
+            }
         }
 
         @Override
         public void close() {
+            reading.interrupt();
             try {
-                reader.close();
+                // the file is closed once the reading thread is done, before Camel moves
+                // it
+                reading.join();
             }
-            catch (IOException e) {
-                throw new UncheckedIOException(e);
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
 

@@ -173,6 +173,37 @@ final class BenchSupport {
         }
     }
 
+    /**
+     * CPU time the whole machine spent busy so far (all cores, user, nice, system, irq
+     * and softirq), in seconds, from /proc/stat; -1 when unknown. Less a process's own
+     * time, it is what other processes took from a measurement.
+     */
+    static double machineBusySeconds() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            // cpu user nice system idle iowait irq softirq ...
+            long busy = Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6])
+                    + Long.parseLong(f[7]);
+            return busy / 100.0; // USER_HZ is 100 on Linux
+        }
+        catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * The machine's load averages over 1, 5 and 15 minutes, as /proc/loadavg says them.
+     */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        }
+        catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
     /** JVM options that log every collection to {@code file}, for {@link #peakHeapMb}. */
     static List<String> gcLogOptions(Path file) {
         return List.of("-Xlog:gc:file=" + file.toAbsolutePath());
@@ -260,7 +291,18 @@ final class BenchSupport {
         }
     }
 
-    private static void jcmd(long pid, String... command) throws IOException, InterruptedException {
+    /**
+     * With {@code -Dshipsync.bench.nmt=true} (the service started with
+     * {@code -XX:NativeMemoryTracking=summary}), prints where the service's memory beyond
+     * the heap goes.
+     */
+    static void maybePrintNativeMemory(long pid, String name) throws IOException, InterruptedException {
+        if (Boolean.getBoolean("shipsync.bench.nmt")) {
+            System.out.println("BENCHMARK " + name + " native memory:\n" + jcmd(pid, "VM.native_memory", "summary"));
+        }
+    }
+
+    private static String jcmd(long pid, String... command) throws IOException, InterruptedException {
         String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
         var arguments = new ArrayList<>(List.of(jcmd, Long.toString(pid)));
         arguments.addAll(List.of(command));
@@ -269,6 +311,7 @@ final class BenchSupport {
         if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
             System.out.println("jcmd " + String.join(" ", command) + " failed: " + output);
         }
+        return output;
     }
 
 }

@@ -561,7 +561,7 @@ class WebhookBenchmark extends ForkedServiceTest {
      * service is gone.
      */
     private long[] countEvents() throws SQLException {
-        try (Connection db = database(); Statement sql = db.createStatement()) {
+        try (Connection db = connectToDatabase(); Statement sql = db.createStatement()) {
             return new long[] { count(sql, "SELECT COUNT(*) FROM webhook_event"),
                     count(sql, "SELECT COUNT(*) FROM webhook_event WHERE state = 'PENDING'"),
                     count(sql, "SELECT COUNT(*) FROM webhook_event WHERE state = 'PROCESSED'") };
@@ -577,7 +577,7 @@ class WebhookBenchmark extends ForkedServiceTest {
         var received = new ArrayList<Long>();
         var processed = new ArrayList<Long>();
         var waits = new ArrayList<Long>();
-        try (Connection db = database();
+        try (Connection db = connectToDatabase();
                 Statement sql = db.createStatement();
                 ResultSet rs = sql.executeQuery("SELECT received_at, processed_at FROM webhook_event")) {
             while (rs.next()) {

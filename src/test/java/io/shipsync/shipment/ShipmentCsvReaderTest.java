@@ -61,7 +61,7 @@ class ShipmentCsvReaderTest {
                 reader.forEachRemaining(rows::add);
             }
             catch (UncheckedIOException e) {
-                throw ShipmentCsvReader.unreadable(e);
+                throw new UnreadableFileException(ShipmentCsvReader.unreadableReason(e).orElseThrow(() -> e));
             }
         }
         return rows;

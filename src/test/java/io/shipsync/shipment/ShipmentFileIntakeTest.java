@@ -111,6 +111,49 @@ class ShipmentFileIntakeTest extends EndToEndTest {
         }
     }
 
+    @Test
+    void refuses_a_file_that_turns_out_unreadable_half_way_and_sends_none_of_its_rows() throws IOException {
+        double acceptedBefore = acceptedRows();
+        var orders = new ArrayList<UUID>();
+        var csv = new StringBuilder("order_id,status\n");
+        for (int i = 0; i < 1000; i++) {
+            orders.add(newOrder("started"));
+            csv.append(orders.get(i)).append(",processing\n");
+        }
+        // line 1002 is Latin-1: found only when the reading gets there, a row per
+        // transaction after the rows before it are committed
+        drop("half-way.csv",
+                csv.append(orders.get(0))
+                    .append(",cancelled,Caf\u00e9\n")
+                    .toString()
+                    .getBytes(StandardCharsets.ISO_8859_1));
+
+        String reason = FailedFolder.awaitReason(dataDir, "half-way.csv", Duration.ofSeconds(60));
+
+        assertThat(reason).contains("Line 1002 has a character that is not UTF-8 (byte 0xE9)")
+            .contains("Nothing from this file was sent.");
+        assertThat(acceptedRows() - acceptedBefore).as("rows committed before the bad line was read").isPositive();
+        long fileId = jdbc.sql("SELECT id FROM ingested_file WHERE file_name = 'half-way.csv' AND state = 'FAILED'")
+            .query(Long.class)
+            .single();
+        for (String table : new String[] { "accepted_row", "skipped_row" }) {
+            assertThat(jdbc.sql("SELECT COUNT(*) FROM " + table + " WHERE file_id = :id")
+                .param("id", fileId)
+                .query(Long.class)
+                .single()).as("rows of the refused file in %s", table).isZero();
+        }
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM status_update WHERE source_file_id = :id")
+            .param("id", fileId)
+            .query(Long.class)
+            .single()).as("updates from the refused file").isZero();
+        assertThat(orders).allSatisfy(order -> assertThat(requestsFor(order)).isZero());
+    }
+
+    /** Rows that passed the checks and were committed so far. */
+    private double acceptedRows() {
+        return metrics.get("shipsync.file.rows").tag("outcome", "accepted").counter().count();
+    }
+
     /** Files given up on so far ({@code shipsync_files_total{outcome="failed"}}). */
     private double failedFiles() {
         return metrics.get("shipsync.files").tag("outcome", "failed").counter().count();
