@@ -39,8 +39,7 @@ class ShipsyncApplicationTest extends EndToEndTest {
                     "shipment-check", "check-order", "status-dispatch-default", "read-order-ahead", "read-order",
                     "order-read-permit", "deliver-status-update", "tribemade-update", "tribemade-read",
                     "tybrite-update", "cekat-update", "order-webhook", "order-events", "process-order-event",
-                    "courier-sync", "sync-due-shipments", "poll-shipment", "dead-letter", "retention",
-                    "database-compaction");
+                    "courier-sync", "sync-due-shipments", "poll-shipment", "dead-letter", "retention");
         assertThat(camel.getRoutes())
             .allSatisfy(route -> assertThat(camel.getRouteController().getRouteStatus(route.getRouteId()).isStarted())
                 .isTrue());

@@ -79,16 +79,13 @@ import static org.awaitility.Awaitility.await;
  * <li>{@code step-up}: 20 s at 1000 requests/s, the headroom.</li>
  * </ol>
  * Then the benchmark waits until every event is processed
- * ({@code shipsync_webhook_events_pending} is 0) and for 30 more runs of the
- * database-compaction route ({@code .settle-runs}), printing the H2 file's size at both
- * points and the compaction's runs ({@code -Dshipsync.bench.args=
- * --shipsync.database.compaction.enabled=false} for the figures without). Then the
- * service is killed with SIGKILL and the events in the H2 file are counted: every event
- * answered 200 "accepted" must be there (acknowledged = durable). Also printed: the
- * service's CPU time (and the client's, and what the rest of the machine used, to spot a
- * noisy neighbour), its log volume, RSS, H2 file size, p99 per 5 s, and from the stored
- * timestamps how the asynchronous processing kept up. Prints
- * {@code BENCHMARK webhook ...} lines. About two minutes.
+ * ({@code shipsync_webhook_events_pending} is 0), so that the H2 file's size is that of
+ * the load and its processing; then the service is killed with SIGKILL and the events in
+ * the H2 file are counted: every event answered 200 "accepted" must be there
+ * (acknowledged = durable). Also printed: the service's CPU time (and the client's, and
+ * what the rest of the machine used, to spot a noisy neighbour), its log volume, RSS, H2
+ * file size, p99 per 5 s, and from the stored timestamps how the asynchronous processing
+ * kept up. Prints {@code BENCHMARK webhook ...} lines. About two minutes.
  *
  * <p>
  * Targets (issue 14): p99 &lt; 20 ms at 500 requests/s and &lt; 50 ms at 1,000, full
@@ -139,11 +136,6 @@ class WebhookBenchmark extends ForkedServiceTest {
     private static final int CONNECTIONS = Integer.getInteger("shipsync.bench.webhook.connections", 64);
 
     private static final int CORES = Runtime.getRuntime().availableProcessors();
-
-    /**
-     * Runs of the database-compaction route waited for after every event is processed.
-     */
-    private static final int SETTLE_RUNS = Integer.getInteger("shipsync.bench.webhook.settle-runs", 30);
 
     private static final List<String> EXTRA_ARGUMENTS = Arrays
         .stream(System.getProperty("shipsync.bench.args", "").split("\\s+"))
@@ -210,7 +202,7 @@ class WebhookBenchmark extends ForkedServiceTest {
         String commits = eventsPerCommit(managementPort);
         long peakRssKb = procStatusKb(pid, "VmHWM");
         long rssAtEndKb = procStatusKb(pid, "VmRSS");
-        String database = databaseAfterProcessing(managementPort);
+        String database = awaitProcessed(managementPort);
         boolean aliveAtEnd = alive(pid);
         boolean oom = logContains("OutOfMemoryError");
         BenchSupport.dumpFlightRecording(pid, NAME);
@@ -314,16 +306,14 @@ class WebhookBenchmark extends ForkedServiceTest {
      * {@code shipsync_webhook_commit_events} summary.
      */
     private static String eventsPerCommit(int managementPort) throws IOException, InterruptedException {
-        String metrics = HttpClient.newHttpClient()
-            .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/actuator/prometheus"))
-                .build(), HttpResponse.BodyHandlers.ofString())
-            .body();
+        String metrics = prometheus(managementPort);
         double count = metric(metrics, "shipsync_webhook_commit_events_count");
         double sum = metric(metrics, "shipsync_webhook_commit_events_sum");
         return "commits=" + fmt(count) + " events=" + fmt(sum) + " events_per_commit=" + fmt2(sum / Math.max(1, count))
                 + " largest_in_the_last_minutes=" + fmt(metric(metrics, "shipsync_webhook_commit_events_max"));
     }
 
+    /** The sum of a metric's series in Prometheus' text. */
     private static double metric(String prometheus, String name) {
         return prometheus.lines()
             .filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
@@ -382,33 +372,14 @@ class WebhookBenchmark extends ForkedServiceTest {
 
     /**
      * Waits until the service has processed every event (its
-     * {@code shipsync_webhook_events_pending}), then for {@link #SETTLE_RUNS} more runs
-     * of the database-compaction route, and describes the H2 file at both points with the
-     * compaction's runs ({@code shipsync_database_compaction_seconds}: the longest is the
-     * longest a commit waited for one). The file cannot be opened while the service runs,
-     * so its size is all there is to read.
+     * {@code shipsync_webhook_events_pending}) and says how long that took.
      */
-    private String databaseAfterProcessing(int managementPort) throws IOException, InterruptedException {
+    private String awaitProcessed(int managementPort) {
         long started = System.nanoTime();
         await().atMost(Duration.ofMinutes(10))
             .pollInterval(Duration.ofMillis(500))
             .until(() -> metric(prometheus(managementPort), "shipsync_webhook_events_pending") == 0);
-        double processingWaitSeconds = (System.nanoTime() - started) / 1e9;
-        String atProcessed = prometheus(managementPort);
-        double runsAtProcessed = metric(atProcessed, "camel_exchanges_total{", "routeId=\"database-compaction\"");
-        await().atMost(Duration.ofMinutes(5))
-            .pollInterval(Duration.ofMillis(500))
-            .until(() -> metric(prometheus(managementPort), "camel_exchanges_total{",
-                    "routeId=\"database-compaction\"") >= runsAtProcessed + SETTLE_RUNS);
-        String settled = prometheus(managementPort);
-        double runs = metric(settled, "shipsync_database_compaction_seconds_count");
-        return "processed_after_load_s=" + fmt2(processingWaitSeconds) + " mb_when_processed="
-                + fmt(metric(atProcessed, "shipsync_database_file_bytes") / 1024 / 1024) + " mb_after_" + SETTLE_RUNS
-                + "_more_compaction_runs=" + fmt(metric(settled, "shipsync_database_file_bytes") / 1024 / 1024)
-                + " compaction_runs=" + fmt(runs) + " compaction_total_s="
-                + fmt2(metric(settled, "shipsync_database_compaction_seconds_sum")) + " compaction_max_ms="
-                + fmt2(metric(settled, "shipsync_database_compaction_seconds_max") * 1000)
-                + " (max of the last minutes only)";
+        return "processed_after_load_s=" + fmt2((System.nanoTime() - started) / 1e9);
     }
 
     private static String prometheus(int managementPort) throws IOException, InterruptedException {
@@ -416,19 +387,6 @@ class WebhookBenchmark extends ForkedServiceTest {
             .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/actuator/prometheus"))
                 .build(), HttpResponse.BodyHandlers.ofString());
         return response.body();
-    }
-
-    /**
-     * The sum of a metric's series in Prometheus' text: lines that start with
-     * {@code name} and contain every one of {@code labels}.
-     */
-    private static double metric(String prometheus, String name, String... labels) {
-        return prometheus.lines()
-            .filter(line -> line.startsWith(name.endsWith("{") ? name : name + " ")
-                    || !name.endsWith("{") && line.startsWith(name + "{"))
-            .filter(line -> Arrays.stream(labels).allMatch(line::contains))
-            .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-            .sum();
     }
 
     private static String loadAverage() {
