@@ -15,6 +15,7 @@ import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.QueryTimeoutException;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.support.TransactionOperations;
 
 /**
@@ -93,7 +94,9 @@ final class GroupCommit<T, R> implements AutoCloseable {
      */
     R submit(T item) {
         if (closed) {
-            throw new IllegalStateException("shipsync is stopping and takes no more work");
+            // a TransactionException: the webhook answers 503, and the platform sends
+            // the event again to the next instance or after the restart
+            throw new CannotCreateTransactionException("shipsync is stopping and takes no more work");
         }
         var waiting = new Waiting<T, R>(item, new CompletableFuture<>());
         queue.add(waiting);

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.support.SimpleTransactionStatus;
 import org.springframework.transaction.support.TransactionCallback;
 import org.springframework.transaction.support.TransactionOperations;
@@ -105,7 +106,7 @@ class GroupCommitTest {
 
         assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo("WAITING");
         closing.get(10, TimeUnit.SECONDS);
-        assertThatThrownBy(() -> commits.submit("late")).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> commits.submit("late")).isInstanceOf(CannotCreateTransactionException.class)
             .hasMessageContaining("stopping");
     }
 
