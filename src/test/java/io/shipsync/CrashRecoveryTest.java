@@ -84,15 +84,7 @@ class CrashRecoveryTest extends ForkedServiceTest {
     void every_row_of_a_file_is_committed_once_after_kill_9_mid_file() throws Exception {
         platform = TribeMadeSandbox.builder().build().start();
         int rows = 300_000;
-        Path file = dataDir.resolve("inbox").resolve("big.csv");
-        Files.createDirectories(file.getParent());
-        try (var out = Files.newBufferedWriter(dataDir.resolve("big.csv.part"), StandardCharsets.UTF_8)) {
-            out.write("order_id,status\n");
-            for (int i = 0; i < rows; i++) {
-                out.write(UUID.randomUUID() + ",processing\n");
-            }
-        }
-        Files.move(dataDir.resolve("big.csv.part"), file);
+        Path file = dropBigFile(rows);
 
         service = startService("mid-file-first");
         await().atMost(Duration.ofSeconds(60))
@@ -111,6 +103,37 @@ class CrashRecoveryTest extends ForkedServiceTest {
         assertThat(query("SELECT COUNT(DISTINCT line) FROM (SELECT line FROM accepted_row "
                 + "UNION ALL SELECT source_line FROM status_update)"))
             .isEqualTo(rows);
+    }
+
+    @Test
+    void a_file_taken_out_of_the_inbox_after_kill_9_mid_file_is_given_up_and_none_of_it_is_sent() throws Exception {
+        platform = TribeMadeSandbox.builder().build().start();
+        int rows = 300_000;
+        Path file = dropBigFile(rows);
+        service = startService("abandoned-first");
+        await().atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(20))
+            .until(() -> service.logged("big.csv: rows up to line"));
+        service.kill();
+        long committedAtKill = committedRows();
+        // the warehouse takes the file back while shipsync is down
+        Files.delete(file);
+
+        service = startService("abandoned-second", "--shipsync.shipment-files.abandoned-after=1s");
+        await().atMost(Duration.ofSeconds(60)).until(() -> service.logged("Gave up on big.csv"));
+        service.kill();
+
+        assertThat(committedAtKill).isBetween(1L, rows - 1L);
+        assertThat(query("SELECT COUNT(*) FROM ingested_file WHERE state = 'FAILED'")).isEqualTo(1);
+        assertThat(committedRows()).isZero();
+        assertThat(platform.requests()).isEmpty();
+        try (var failed = Files.list(dataDir.resolve("failed"))) {
+            assertThat(failed.toList()).singleElement().satisfies(reason -> {
+                assertThat(reason.getFileName().toString()).endsWith("-big.csv.reason.txt");
+                assertThat(Files.readString(reason)).contains("taken out of the inbox before shipsync had read it")
+                    .contains("Nothing from this file was sent");
+            });
+        }
     }
 
     @Test
@@ -148,6 +171,19 @@ class CrashRecoveryTest extends ForkedServiceTest {
         }
     }
 
+    /** A shipment file of {@code rows} new orders, dropped into the inbox whole. */
+    private Path dropBigFile(int rows) throws IOException {
+        Path file = dataDir.resolve("inbox").resolve("big.csv");
+        Files.createDirectories(file.getParent());
+        try (var out = Files.newBufferedWriter(dataDir.resolve("big.csv.part"), StandardCharsets.UTF_8)) {
+            out.write("order_id,status\n");
+            for (int i = 0; i < rows; i++) {
+                out.write(UUID.randomUUID() + ",processing\n");
+            }
+        }
+        return Files.move(dataDir.resolve("big.csv.part"), file);
+    }
+
     /**
      * Rows the service committed (waiting to join the queue, or in it), read once it no
      * longer runs.
@@ -168,13 +204,15 @@ class CrashRecoveryTest extends ForkedServiceTest {
                 "--shipsync.webhook.auto-status=processing", "--shipsync.webhook.poll-interval=" + pollInterval));
     }
 
-    private ForkedService startService(String run) throws IOException {
-        return ForkedService.start("crash-recovery-" + run, "256m", List.of("--shipsync.data-dir=" + dataDir,
+    private ForkedService startService(String run, String... extraArguments) throws IOException {
+        var arguments = new ArrayList<>(List.of("--shipsync.data-dir=" + dataDir,
                 "--shipsync.inbox=" + dataDir.resolve("inbox"), "--shipsync.tribemade.base-url=" + platform.baseUrl(),
                 "--shipsync.tribemade.api-key=" + API_KEY, "--shipsync.status-updates.max-requests=5",
                 "--shipsync.status-updates.period=1s", "--shipsync.status-updates.poll-interval=100ms",
                 "--shipsync.tribemade.order-reads.max-requests=50", "--shipsync.tribemade.order-reads.period=1s",
                 "--shipsync.shipment-files.quiet-period=200ms", "--shipsync.shipment-files.report-interval=200ms"));
+        arguments.addAll(List.of(extraArguments));
+        return ForkedService.start("crash-recovery-" + run, "256m", arguments);
     }
 
 }

@@ -35,9 +35,9 @@ class ShipsyncApplicationTest extends EndToEndTest {
     @Test
     void starts_every_route_from_the_routes_folder() {
         assertThat(camel.getRoutes()).extracting(Route::getRouteId)
-            .containsExactlyInAnyOrder("shipment-files", "shipment-rows-to-outbox", "shipment-reports",
-                    "shipment-check", "check-order", "status-dispatch-default", "read-order-ahead", "read-order",
-                    "order-read-permit", "deliver-status-update", "tribemade-update", "tribemade-read",
+            .containsExactlyInAnyOrder("shipment-files", "shipment-rows-to-outbox", "abandoned-shipment-files",
+                    "shipment-reports", "shipment-check", "check-order", "status-dispatch-default", "read-order-ahead",
+                    "read-order", "order-read-permit", "deliver-status-update", "tribemade-update", "tribemade-read",
                     "tybrite-update", "cekat-update", "order-webhook", "order-events", "process-order-event",
                     "courier-sync", "sync-due-shipments", "poll-shipment", "dead-letter", "retention");
         assertThat(camel.getRoutes())

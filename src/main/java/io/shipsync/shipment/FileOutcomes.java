@@ -35,6 +35,8 @@ class FileOutcomes {
 
     private final Counter failed;
 
+    private final Counter abandoned;
+
     private final Counter rowsAccepted;
 
     private final Counter rowsRejected;
@@ -45,6 +47,7 @@ class FileOutcomes {
         this.duplicate = files(registry, "duplicate");
         this.refused = files(registry, "refused");
         this.failed = files(registry, "failed");
+        this.abandoned = files(registry, "abandoned");
         this.rowsAccepted = rows(registry, "accepted");
         this.rowsRejected = rows(registry, "rejected");
     }
@@ -86,6 +89,17 @@ class FileOutcomes {
         failed.increment();
         line(log.atError(), id, name, "failed").setCause(failure)
             .log("Gave up on {} after {} attempts, the last with {}. Moved to {}", name, attempts, reason, movedTo);
+    }
+
+    /**
+     * The file was taken out of the inbox before it was read to the end; its rows are
+     * discarded.
+     */
+    void abandoned(long id, String name, long linesCommitted, Path reasonFile) {
+        abandoned.increment();
+        line(log.atWarn(), id, name, "abandoned")
+            .log("Gave up on {}: it was taken out of the inbox before it was read to the end (after line {}); "
+                    + "nothing from it was sent. The reason is in {}", name, linesCommitted, reasonFile);
     }
 
     /** A batch of rows passed or failed the checks, and is committed. */

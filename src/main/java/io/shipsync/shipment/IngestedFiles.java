@@ -14,6 +14,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
 
 /** The record of every shipment file received. */
 @Repository
@@ -103,6 +104,34 @@ public class IngestedFiles {
             .param("reason", Outbox.truncate(reason, 2000))
             .param("id", id)
             .update();
+    }
+
+    /** The files being read, or whose reading a stop interrupted. */
+    public List<IngestedFile> unfinished() {
+        return jdbc.sql("SELECT * FROM ingested_file WHERE state = 'INGESTING' ORDER BY id")
+            .query(IngestedFiles::toFile)
+            .list();
+    }
+
+    /**
+     * Gives up on an unfinished file and discards the rows it committed, none of which
+     * was admitted to the outbox, in one transaction; only if it is still unfinished and
+     * no reading has committed more of it since {@code linesCommitted} was seen.
+     * @return whether it was given up
+     */
+    @Transactional
+    public boolean giveUpUnfinished(long id, long linesCommitted, String reason) {
+        boolean givenUp = jdbc.sql("""
+                UPDATE ingested_file SET state = 'FAILED', failure_reason = :reason
+                WHERE id = :id AND state = 'INGESTING' AND lines_committed = :lines""")
+            .param("reason", Outbox.truncate(reason, 2000))
+            .param("id", id)
+            .param("lines", linesCommitted)
+            .update() == 1;
+        if (givenUp) {
+            discardRows(id);
+        }
+        return givenUp;
     }
 
     public void markIngested(long id) {

@@ -28,6 +28,8 @@ import org.springframework.validation.annotation.Validated;
  * (a database error, say) is tried before it is moved to the failed folder with the
  * reason
  * @param reportInterval how often finished files are checked for a result report to write
+ * @param abandonedAfter a file whose reading was interrupted and that is no longer in the
+ * inbox is given up once no reading has committed a row of it for this long
  */
 @Validated
 @ConfigurationProperties("shipsync.shipment-files")
@@ -35,7 +37,7 @@ public record ShipmentFileProperties(@DefaultValue("200MB") DataSize maxFileSize
         @DefaultValue("64KB") DataSize maxRecordSize, @Min(2) @DefaultValue("64") int maxColumns,
         @DefaultValue("5s") Duration quietPeriod, @DefaultValue("60s") Duration busyFileTimeout,
         @Min(1) @DefaultValue("1000") int batchSize, @Min(1) @DefaultValue("3") int maxAttempts,
-        @DefaultValue("2s") Duration reportInterval) {
+        @DefaultValue("2s") Duration reportInterval, @DefaultValue("60s") Duration abandonedAfter) {
 
     public ShipmentFileProperties {
         if (busyFileTimeout.compareTo(quietPeriod) <= 0) {
