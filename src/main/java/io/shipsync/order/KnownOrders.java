@@ -99,12 +99,29 @@ public class KnownOrders {
      * Records what an order.created event tells: its store and when it was placed, and
      * its status unless shipsync already knows a later one (events can arrive late and
      * more than once).
+     * @return the order's status as shipsync knows it now
      */
-    public void learnCreated(String storeKey, String orderId, OrderStatus status, UUID platformStoreId,
+    public OrderStatus learnCreated(String storeKey, String orderId, OrderStatus status, UUID platformStoreId,
             Instant orderedAt) {
-        OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
         OffsetDateTime placed = orderedAt.atOffset(ZoneOffset.UTC);
-        int updated = jdbc.sql("""
+        // a new order first: the usual case, one statement
+        int inserted = jdbc.sql("""
+                INSERT INTO known_order (store_key, order_id, status, learned_from, updated_at, platform_store_id,
+                                         ordered_at)
+                VALUES (:store, :order, :status, :source, :now, :storeId, :placed)
+                ON CONFLICT DO NOTHING""")
+            .param("store", storeKey)
+            .param("order", orderId)
+            .param("status", status.wireName())
+            .param("source", Source.WEBHOOK.name())
+            .param("now", OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC))
+            .param("storeId", platformStoreId)
+            .param("placed", placed)
+            .update();
+        if (inserted == 1) {
+            return status;
+        }
+        jdbc.sql("""
                 UPDATE known_order SET platform_store_id = :storeId, ordered_at = :placed
                 WHERE store_key = :store AND order_id = :order""")
             .param("storeId", platformStoreId)
@@ -112,20 +129,7 @@ public class KnownOrders {
             .param("store", storeKey)
             .param("order", orderId)
             .update();
-        if (updated == 0) {
-            jdbc.sql("""
-                    INSERT INTO known_order (store_key, order_id, status, learned_from, updated_at,
-                                             platform_store_id, ordered_at)
-                    VALUES (:store, :order, :status, :source, :now, :storeId, :placed)""")
-                .param("store", storeKey)
-                .param("order", orderId)
-                .param("status", status.wireName())
-                .param("source", Source.WEBHOOK.name())
-                .param("now", now)
-                .param("storeId", platformStoreId)
-                .param("placed", placed)
-                .update();
-        }
+        return status(storeKey, orderId).orElseThrow();
     }
 
     /**

@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.interceptor.TransactionAspectSupport;
 
 /**
  * What a stored order.created event does, away from the request that brought it: the
@@ -79,27 +80,23 @@ public class OrderEvents {
 
     @Transactional
     public void processAll(@Body List<Long> eventIds) {
-        eventIds.forEach(this::processOne);
+        events.findPending(eventIds).forEach(this::processOne);
     }
 
     @Transactional
     public void process(@Body long eventId) {
-        processOne(eventId);
+        events.findPending(List.of(eventId)).forEach(this::processOne);
     }
 
-    private void processOne(long eventId) {
-        if (!events.claim(eventId)) {
-            return;
-        }
-        StoredEvent event = events.find(eventId).orElseThrow();
-        knownOrders.learnCreated(event.storeKey(), event.orderId().toString(), event.status(), event.storeId(),
+    private void processOne(StoredEvent event) {
+        String orderId = event.orderId().toString();
+        OrderStatus known = knownOrders.learnCreated(event.storeKey(), orderId, event.status(), event.storeId(),
                 event.orderedAt().toInstant());
-        OrderStatus known = knownOrders.status(event.storeKey(), event.orderId().toString()).orElseThrow();
         String detail = "order known as " + known;
         OrderStatus auto = properties.autoStatus();
         if (auto != null && StatusTransitions.next(known, auto, true, false) instanceof StatusTransitions.Send) {
-            long update = outbox.add(event.storeKey(), event.orderId().toString(), auto, null, UpdateSource.WEBHOOK,
-                    "webhook event " + eventId);
+            long update = outbox.add(event.storeKey(), orderId, auto, null, UpdateSource.WEBHOOK,
+                    "webhook event " + event.id());
             detail += "; " + auto + " queued as update " + update;
         }
         else if (auto != null) {
@@ -107,8 +104,16 @@ public class OrderEvents {
             // refused
             detail += "; " + auto + " not queued";
         }
-        events.describe(eventId, detail);
-        log.debug("Webhook event {} for order {}: {}", eventId, event.orderId(), detail);
+        if (!events.settle(event.id(), detail)) {
+            // another instance processed it meanwhile (two overlapping at a failover):
+            // undo
+            // this transaction, whose other events stay pending for the next poll
+            log.info("Webhook event {} was processed by another instance meanwhile; processing again later",
+                    event.id());
+            TransactionAspectSupport.currentTransactionStatus().setRollbackOnly();
+            return;
+        }
+        log.debug("Webhook event {} for order {}: {}", event.id(), event.orderId(), detail);
     }
 
 }

@@ -151,22 +151,31 @@ public class WebhookEvents {
                 FROM webhook_event WHERE id = :id""").param("id", id).query(WebhookEvents::toEvent).optional();
     }
 
-    /**
-     * Claims a pending event for processing, in the caller's transaction: only one claim
-     * succeeds, so an event is processed once even if two processors see it.
-     */
-    public boolean claim(long id) {
+    /** Of these events, those still waiting to be processed, oldest first. */
+    public List<StoredEvent> findPending(List<Long> ids) {
         return jdbc.sql("""
-                UPDATE webhook_event SET state = 'PROCESSED', processed_at = :now
-                WHERE id = :id AND state = 'PENDING'""").param("now", now()).param("id", id).update() == 1;
+                SELECT id, store_key, order_id, platform_store_id, status, ordered_at, state
+                FROM webhook_event WHERE id IN (:ids) AND state = 'PENDING' ORDER BY id""")
+            .param("ids", ids)
+            .query(WebhookEvents::toEvent)
+            .list();
     }
 
-    /** What processing did, for a person reading the event later. */
-    public void describe(long id, String detail) {
-        jdbc.sql("UPDATE webhook_event SET detail = :detail WHERE id = :id")
+    /**
+     * Marks a pending event processed, with what processing did for a person reading it
+     * later, in the caller's transaction. Of two processors that processed the same event
+     * at once, only the first to get here can: the row stays locked until its transaction
+     * ends, and then it is no longer pending.
+     * @return false when the event is no longer pending
+     */
+    public boolean settle(long id, String detail) {
+        return jdbc.sql("""
+                UPDATE webhook_event SET state = 'PROCESSED', processed_at = :now, detail = :detail
+                WHERE id = :id AND state = 'PENDING'""")
+            .param("now", now())
             .param("detail", Outbox.truncate(detail, 2000))
             .param("id", id)
-            .update();
+            .update() == 1;
     }
 
     /** The event could not be processed: it is in the dead letters now. */
