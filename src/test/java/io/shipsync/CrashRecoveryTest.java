@@ -85,13 +85,7 @@ class CrashRecoveryTest extends ForkedServiceTest {
         platform = TribeMadeSandbox.builder().build().start();
         int rows = 300_000;
         Path file = dropBigFile(rows);
-
-        service = startService("mid-file-first");
-        await().atMost(Duration.ofSeconds(60))
-            .pollInterval(Duration.ofMillis(20))
-            .until(() -> service.logged("big.csv: rows up to line"));
-        service.kill();
-        long committedAtKill = committedRows();
+        long committedAtKill = killMidFile("mid-file-first");
 
         service = startService("mid-file-second");
         // archived only once every row is committed
@@ -110,12 +104,7 @@ class CrashRecoveryTest extends ForkedServiceTest {
         platform = TribeMadeSandbox.builder().build().start();
         int rows = 300_000;
         Path file = dropBigFile(rows);
-        service = startService("abandoned-first");
-        await().atMost(Duration.ofSeconds(60))
-            .pollInterval(Duration.ofMillis(20))
-            .until(() -> service.logged("big.csv: rows up to line"));
-        service.kill();
-        long committedAtKill = committedRows();
+        long committedAtKill = killMidFile("abandoned-first");
         // the warehouse takes the file back while shipsync is down
         Files.delete(file);
 
@@ -182,6 +171,19 @@ class CrashRecoveryTest extends ForkedServiceTest {
             }
         }
         return Files.move(dataDir.resolve("big.csv.part"), file);
+    }
+
+    /**
+     * Starts the service and kills it once it has committed rows of {@code big.csv}.
+     * @return the rows committed at the kill
+     */
+    private long killMidFile(String run) throws Exception {
+        service = startService(run);
+        await().atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(20))
+            .until(() -> service.logged("big.csv: rows up to line"));
+        service.kill();
+        return committedRows();
     }
 
     /**
