@@ -1,6 +1,5 @@
 package io.shipsync.order;
 
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -13,6 +12,9 @@ import java.util.Optional;
 public enum OrderStatus {
 
     STARTED, PROCESSING, DISPATCHED, DELIVERED, CANCELLED, REFUNDED;
+
+    /** {@link #values()} without a new array at each call. */
+    private static final OrderStatus[] ALL = values();
 
     /** The spelling the platform and the CSV use. */
     public String wireName() {
@@ -35,8 +37,14 @@ public enum OrderStatus {
         if (text == null) {
             return Optional.empty();
         }
+        // a loop, not a stream: a shipment file asks once per row
         String wanted = text.trim();
-        return Arrays.stream(values()).filter(s -> s.name().equalsIgnoreCase(wanted)).findFirst();
+        for (OrderStatus status : ALL) {
+            if (status.name().equalsIgnoreCase(wanted)) {
+                return Optional.of(status);
+            }
+        }
+        return Optional.empty();
     }
 
     @Override
