@@ -148,66 +148,7 @@ public class ShipmentRowValidator {
                 + ". Give a tracking_url instead, or ask for the courier to be configured.";
     }
 
-    /**
-     * Whether the text parses as a URI with the https scheme, in any case, and a host.
-     * Most links are plain ({@link #isPlainHttpsLink}); only the others are parsed, which
-     * takes several times as long.
-     */
-    static boolean isHttpsUrl(String text) {
-        return isPlainHttpsLink(text) || parsesAsHttpsUrl(text);
-    }
-
-    /**
-     * Whether the text is {@code https://}, a host name, and nothing or a path of
-     * letters, digits and {@code -._~/}: a form every link of which
-     * {@link #parsesAsHttpsUrl} accepts (RFC 2396's host name, its last label starting
-     * with a letter; path characters it allows unescaped). False says nothing: the link
-     * may still be a valid one of another form.
-     */
-    static boolean isPlainHttpsLink(String text) {
-        if (!text.startsWith("https://")) {
-            return false;
-        }
-        int end = text.length();
-        int at = "https://".length();
-        boolean lastLabelStartsWithLetter;
-        while (true) {
-            int label = at;
-            while (at < end && (isAsciiLetterOrDigit(text.charAt(at)) || text.charAt(at) == '-')) {
-                at++;
-            }
-            if (at == label || text.charAt(label) == '-' || text.charAt(at - 1) == '-') {
-                return false;
-            }
-            lastLabelStartsWithLetter = !isAsciiDigit(text.charAt(label));
-            if (at < end && text.charAt(at) == '.') {
-                at++;
-            }
-            else {
-                break;
-            }
-        }
-        if (!lastLabelStartsWithLetter || (at < end && text.charAt(at) != '/')) {
-            return false;
-        }
-        for (; at < end; at++) {
-            char c = text.charAt(at);
-            if (!(isAsciiLetterOrDigit(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '/')) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean isAsciiLetterOrDigit(char c) {
-        return isAsciiDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-    }
-
-    private static boolean isAsciiDigit(char c) {
-        return c >= '0' && c <= '9';
-    }
-
-    static boolean parsesAsHttpsUrl(String text) {
+    private static boolean isHttpsUrl(String text) {
         try {
             URI uri = new URI(text);
             return "https".equalsIgnoreCase(uri.getScheme()) && uri.getHost() != null && !uri.getHost().isBlank();
