@@ -80,15 +80,29 @@ public class OrderEvents {
 
     @Transactional
     public void processAll(@Body List<Long> eventIds) {
-        events.findPending(eventIds).forEach(this::processOne);
+        for (StoredEvent event : events.findPending(eventIds)) {
+            if (!processOne(event)) {
+                // another instance processed this one meanwhile (two overlapping at a
+                // failover): undo the transaction; its other events are taken at the next
+                // poll
+                log.info("Webhook event {} was processed by another instance meanwhile; the events processed "
+                        + "with it here are taken again at the next poll", event.id());
+                TransactionAspectSupport.currentTransactionStatus().setRollbackOnly();
+                return;
+            }
+        }
     }
 
     @Transactional
     public void process(@Body long eventId) {
-        events.findPending(List.of(eventId)).forEach(this::processOne);
+        processAll(List.of(eventId));
     }
 
-    private void processOne(StoredEvent event) {
+    /**
+     * Processes the event in the caller's transaction.
+     * @return false when another instance processed it meanwhile
+     */
+    private boolean processOne(StoredEvent event) {
         String orderId = event.orderId().toString();
         OrderStatus known = knownOrders.learnCreated(event.storeKey(), orderId, event.status(), event.storeId(),
                 event.orderedAt().toInstant());
@@ -105,15 +119,10 @@ public class OrderEvents {
             detail += "; " + auto + " not queued";
         }
         if (!events.settle(event.id(), detail)) {
-            // another instance processed it meanwhile (two overlapping at a failover):
-            // undo
-            // this transaction, whose other events stay pending for the next poll
-            log.info("Webhook event {} was processed by another instance meanwhile; processing again later",
-                    event.id());
-            TransactionAspectSupport.currentTransactionStatus().setRollbackOnly();
-            return;
+            return false;
         }
         log.debug("Webhook event {} for order {}: {}", event.id(), event.orderId(), detail);
+        return true;
     }
 
 }
