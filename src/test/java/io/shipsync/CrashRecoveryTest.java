@@ -119,7 +119,7 @@ class CrashRecoveryTest extends ForkedServiceTest {
         try (var failed = Files.list(dataDir.resolve("failed"))) {
             assertThat(failed.toList()).singleElement().satisfies(reason -> {
                 assertThat(reason.getFileName().toString()).endsWith("-big.csv.reason.txt");
-                assertThat(Files.readString(reason)).contains("taken out of the inbox before shipsync had read it")
+                assertThat(Files.readString(reason)).contains("had not finished reading big.csv")
                     .contains("Nothing from this file was sent");
             });
         }

@@ -101,12 +101,12 @@ public class AbandonedFiles {
         Path reasonFile = paths.failedDir().resolve(ReceivedFileName.of(file).unique(name) + ".reason.txt");
         Files.createDirectories(reasonFile.getParent());
         Files.writeString(reasonFile, """
-                shipsync had not finished reading %s (received %s) when it was taken out of the inbox.
+                shipsync had not finished reading %s (received %s) when it was taken out of the inbox: \
+                shipsync stopped or restarted while reading it, after line %d, and the file was gone when it \
+                came back to it.
 
                 %s
-
-                %s
-                """.formatted(name, file.receivedAt(), reason,
+                """.formatted(name, file.receivedAt(), file.linesCommitted(),
                 file.dryRun() ? "This was a dry run, which sends nothing. To check it, drop it into the inbox again."
                         : "Nothing from this file was sent: its rows join the queue only once the whole file is "
                                 + "read. To send it, drop it into the inbox again."));
