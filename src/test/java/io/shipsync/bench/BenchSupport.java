@@ -24,6 +24,9 @@ import java.util.regex.Pattern;
  */
 final class BenchSupport {
 
+    /** Ticks per second of /proc's CPU times: USER_HZ, 100 on Linux. */
+    private static final double USER_HZ = 100;
+
     private BenchSupport() {
     }
 
@@ -156,39 +159,71 @@ final class BenchSupport {
 
     /** User plus system CPU time the process used so far, in seconds; -1 when unknown. */
     static double cpuSeconds(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            // fields after the command name, which is in parentheses and may contain
-            // spaces
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime,
-                                                                                  // stime
-                                                                                  // (fields
-                                                                                  // 14,
-                                                                                  // 15)
-            return ticks / 100.0; // USER_HZ is 100 on Linux
-        }
-        catch (IOException | RuntimeException e) {
-            return -1;
-        }
+        ProcessTime time = ProcessTime.of(pid);
+        return time.user() < 0 ? -1 : time.user() + time.system();
     }
 
     /**
-     * CPU time the whole machine spent busy so far (all cores, user, nice, system, irq
-     * and softirq), in seconds, from /proc/stat; -1 when unknown. Less a process's own
-     * time, it is what other processes took from a measurement.
+     * The CPU time a process used so far, in seconds, from /proc/[pid]/stat; both -1 when
+     * unknown (the process is gone, or not Linux).
      */
-    static double machineBusySeconds() {
-        try {
-            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-            // cpu user nice system idle iowait irq softirq ...
-            long busy = Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6])
-                    + Long.parseLong(f[7]);
-            return busy / 100.0; // USER_HZ is 100 on Linux
+    record ProcessTime(double user, double system) {
+
+        static ProcessTime of(long pid) {
+            try {
+                String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+                // the fields after the command name, which is in parentheses and may
+                // contain spaces; utime and stime are fields 14 and 15
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                return new ProcessTime(Long.parseLong(fields[11]) / USER_HZ, Long.parseLong(fields[12]) / USER_HZ);
+            }
+            catch (IOException | RuntimeException e) {
+                return new ProcessTime(-1, -1);
+            }
         }
-        catch (IOException | RuntimeException e) {
-            return -1;
+
+    }
+
+    /**
+     * The CPU time the whole machine spent so far (all cores), in seconds, from
+     * /proc/stat: busy (user, nice, system, irq and softirq), idle, waiting for I/O and
+     * stolen by the hypervisor; every field -1 when unknown. Less the processes' own
+     * time, the busy time between two readings is what other processes took from a
+     * measurement.
+     */
+    record MachineTime(double busy, double idle, double iowait, double steal) {
+
+        static MachineTime now() {
+            try {
+                String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+                // cpu user nice system idle iowait irq softirq steal ...
+                long busy = Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6])
+                        + Long.parseLong(f[7]);
+                return new MachineTime(busy / USER_HZ, Long.parseLong(f[4]) / USER_HZ, Long.parseLong(f[5]) / USER_HZ,
+                        Long.parseLong(f[8]) / USER_HZ);
+            }
+            catch (IOException | RuntimeException e) {
+                return new MachineTime(-1, -1, -1, -1);
+            }
         }
+
+        boolean known() {
+            return busy >= 0;
+        }
+
+        /** The time spent between {@code before} and this reading. */
+        MachineTime since(MachineTime before) {
+            if (!known() || !before.known()) {
+                return new MachineTime(-1, -1, -1, -1);
+            }
+            return new MachineTime(busy - before.busy, idle - before.idle, iowait - before.iowait,
+                    steal - before.steal);
+        }
+
+        double all() {
+            return busy + idle + iowait + steal;
+        }
+
     }
 
     /**

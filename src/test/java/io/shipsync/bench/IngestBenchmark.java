@@ -24,6 +24,7 @@ import java.util.stream.Stream;
 import io.shipsync.ForkedService;
 import io.shipsync.ForkedServiceTest;
 import io.shipsync.TestDatabase;
+import io.shipsync.bench.BenchSupport.MachineTime;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -133,7 +134,7 @@ class IngestBenchmark extends ForkedServiceTest {
 
         long rssAtStartKb = procStatusKb(pid, "VmRSS");
         double cpuAtDrop = cpuSeconds(pid);
-        double machineAtDrop = BenchSupport.machineBusySeconds();
+        double machineAtDrop = MachineTime.now().busy();
         Instant dropped = BenchSupport.drop(part, FILE);
 
         String reading = awaitLogLine(log, pid, "Reading " + FILE, Duration.ofMinutes(2));
@@ -152,7 +153,7 @@ class IngestBenchmark extends ForkedServiceTest {
             }
         }
         double cpuAtQueued = cpuSeconds(pid);
-        double machineAtQueued = BenchSupport.machineBusySeconds();
+        double machineAtQueued = MachineTime.now().busy();
         String loadAtQueued = BenchSupport.loadAverage();
         long peakRssKb = procStatusKb(pid, "VmHWM");
         long rssAtEndKb = procStatusKb(pid, "VmRSS");
@@ -177,9 +178,9 @@ class IngestBenchmark extends ForkedServiceTest {
         service.kill(); // kill -9: what is in the database now is what was committed
 
         long[] counts = countRows();
-        double machineBeforeBare = BenchSupport.machineBusySeconds();
+        double machineBeforeBare = MachineTime.now().busy();
         double bareSeconds = bareInserts(ROWS);
-        double otherCpuDuringBare = BenchSupport.machineBusySeconds() - machineBeforeBare - bareSeconds;
+        double otherCpuDuringBare = MachineTime.now().busy() - machineBeforeBare - bareSeconds;
         double appRate = ROWS / totalSeconds;
         double bareRate = ROWS / bareSeconds;
 

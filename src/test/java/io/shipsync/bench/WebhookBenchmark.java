@@ -31,6 +31,8 @@ import java.util.stream.Stream;
 
 import io.shipsync.ForkedService;
 import io.shipsync.ForkedServiceTest;
+import io.shipsync.bench.BenchSupport.MachineTime;
+import io.shipsync.bench.BenchSupport.ProcessTime;
 import io.shipsync.bench.WebhookLoad.FullSpeed;
 import io.shipsync.bench.WebhookLoad.Phase;
 
@@ -44,6 +46,7 @@ import static io.shipsync.bench.BenchSupport.awaitLogLine;
 import static io.shipsync.bench.BenchSupport.cpuSeconds;
 import static io.shipsync.bench.BenchSupport.fmt;
 import static io.shipsync.bench.BenchSupport.fmt2;
+import static io.shipsync.bench.BenchSupport.loadAverage;
 import static io.shipsync.bench.BenchSupport.mb;
 import static io.shipsync.bench.BenchSupport.procStatusKb;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -281,19 +284,15 @@ class WebhookBenchmark extends ForkedServiceTest {
         Path logFile = LOG;
         long logBefore = pid > 0 && Files.exists(logFile) ? Files.size(logFile) : -1;
         double serviceCpuBefore = pid > 0 ? cpuSeconds(pid) : -1;
-        double[] serviceUserSystemBefore = userSystemSeconds(pid);
+        double serviceSystemBefore = pid > 0 ? ProcessTime.of(pid).system() : -1;
         double clientJvmCpuBefore = clientJvmCpuSeconds();
-        long[] machineBefore = machineTicks();
+        MachineTime machineBefore = MachineTime.now();
         Phase phase = WebhookLoad.run(name, port, rate, seconds, CONNECTIONS, TOKEN);
         phase.clientJvmCpuSeconds = clientJvmCpuSeconds() - clientJvmCpuBefore;
-        long[] machineAfter = machineTicks();
-        for (int i = 0; i < 4; i++) {
-            phase.machineSeconds[i] = machineBefore[i] < 0 ? -1 : (machineAfter[i] - machineBefore[i]) / 100.0;
-        }
+        phase.machine = MachineTime.now().since(machineBefore);
         if (pid > 0) {
             phase.serviceCpuSeconds = cpuSeconds(pid) - serviceCpuBefore;
-            double[] userSystem = userSystemSeconds(pid);
-            phase.serviceSystemSeconds = userSystem[1] - serviceUserSystemBefore[1];
+            phase.serviceSystemSeconds = ProcessTime.of(pid).system() - serviceSystemBefore;
             Path database = dataDir.resolve("shipsync.mv.db");
             phase.databaseBytes = Files.exists(database) ? Files.size(database) : -1;
             phase.logBytes = logBefore < 0 ? -1 : Files.size(logFile) - logBefore;
@@ -356,13 +355,13 @@ class WebhookBenchmark extends ForkedServiceTest {
                 + (phase.logBytes < 0 ? ""
                         : " service_log_bytes_per_request=" + Math.round((double) phase.logBytes / sent))
                 + (phase.databaseBytes < 0 ? "" : " h2_file_mb_at_end=" + fmt(phase.databaseBytes / 1024.0 / 1024)));
-        double[] machine = phase.machineSeconds;
-        if (machine[0] >= 0 && phase.serviceCpuSeconds >= 0) {
-            double all = machine[0] + machine[1] + machine[2] + machine[3];
-            System.out.println("BENCHMARK webhook " + phase.name + " machine: busy=" + fmt(machine[0] / all * 100)
-                    + "% idle=" + fmt(machine[1] / all * 100) + "% iowait=" + fmt(machine[2] / all * 100) + "% steal="
-                    + fmt(machine[3] / all * 100) + "% other_processes_cpu_s="
-                    + fmt2(Math.max(0, machine[0] - phase.serviceCpuSeconds - phase.clientJvmCpuSeconds))
+        MachineTime machine = phase.machine;
+        if (machine.known() && phase.serviceCpuSeconds >= 0) {
+            double all = machine.all();
+            System.out.println("BENCHMARK webhook " + phase.name + " machine: busy=" + fmt(machine.busy() / all * 100)
+                    + "% idle=" + fmt(machine.idle() / all * 100) + "% iowait=" + fmt(machine.iowait() / all * 100)
+                    + "% steal=" + fmt(machine.steal() / all * 100) + "% other_processes_cpu_s="
+                    + fmt2(Math.max(0, machine.busy() - phase.serviceCpuSeconds - phase.clientJvmCpuSeconds))
                     + " (neither the service nor this JVM)");
         }
         if (phase.total >= phase.rate * 10) {
@@ -389,15 +388,6 @@ class WebhookBenchmark extends ForkedServiceTest {
         return response.body();
     }
 
-    private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).strip();
-        }
-        catch (IOException ex) {
-            return "unknown";
-        }
-    }
-
     /**
      * Fails at once when the service died or ran out of memory (read in one pass: the log
      * grows large here).
@@ -414,38 +404,6 @@ class WebhookBenchmark extends ForkedServiceTest {
     private static boolean logContains(String text) throws IOException {
         try (Stream<String> lines = Files.lines(LOG, StandardCharsets.ISO_8859_1)) {
             return lines.anyMatch(line -> line.contains(text));
-        }
-    }
-
-    /**
-     * The machine's CPU time from /proc/stat in ticks: {busy, idle, iowait, steal}, or
-     * -1s when unknown.
-     */
-    private static long[] machineTicks() {
-        try {
-            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-            // cpu user nice system idle iowait irq softirq steal ...
-            long busy = Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6])
-                    + Long.parseLong(f[7]);
-            return new long[] { busy, Long.parseLong(f[4]), Long.parseLong(f[5]), Long.parseLong(f[8]) };
-        }
-        catch (IOException | RuntimeException e) {
-            return new long[] { -1, -1, -1, -1 };
-        }
-    }
-
-    /** User and system CPU time of a process, in seconds ({-1, -1} when unknown). */
-    private static double[] userSystemSeconds(long pid) {
-        if (pid <= 0) {
-            return new double[] { -1, -1 };
-        }
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return new double[] { Long.parseLong(fields[11]) / 100.0, Long.parseLong(fields[12]) / 100.0 };
-        }
-        catch (IOException | RuntimeException e) {
-            return new double[] { -1, -1 };
         }
     }
 

@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
+import io.shipsync.bench.BenchSupport.MachineTime;
 import io.shipsync.webhook.WebhookClient;
 
 import static io.shipsync.bench.BenchSupport.fmt;
@@ -81,11 +82,8 @@ final class WebhookLoad {
 
         double clientJvmCpuSeconds;
 
-        /**
-         * Of the whole machine (all cores) during the phase: busy, idle, waiting for I/O,
-         * stolen by the hypervisor.
-         */
-        final double[] machineSeconds = new double[4];
+        /** The whole machine's CPU time (all cores) during the phase. */
+        MachineTime machine = new MachineTime(-1, -1, -1, -1);
 
         double serviceCpuSeconds = -1;
 
