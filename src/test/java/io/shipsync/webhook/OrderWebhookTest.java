@@ -218,6 +218,8 @@ class OrderWebhookTest extends EndToEndTest {
                     order_id not a UUID       | @order_id=12345                            | order_id must be a UUID | malformed
                     store_id missing          | @store_id=                                 | store_id is missing | malformed
                     created_at not a time     | @created_at=yesterday                      | created_at must be an ISO 8601 timestamp | malformed
+                    created_at not a date     | @created_at=2024-02-30T10:30:45.123456     | created_at must be an ISO 8601 timestamp | malformed
+                    created_at with a letter  | @created_at=2024-11-16T10:30:4x.123456     | created_at must be an ISO 8601 timestamp | malformed
                     unknown status            | @status=shipped                            | "shipped" is not an order status | malformed
                     not a new order           | @status=processing                         | "processing" is not the status of a new order | not-new-order
                     another store             | @store_id=5a000000-0000-4000-8000-0000000000ff | is not a store shipsync works for | unknown-store
@@ -251,6 +253,29 @@ class OrderWebhookTest extends EndToEndTest {
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(storedEvents(order)).isEqualTo(1);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            without a zone, as in the reference's example (UTC) | 2024-11-16T10:30:45.123456
+            in UTC                                                | 2024-11-16T10:30:45.123456Z
+            with an offset                                        | 2024-11-16T16:00:45.123456+05:30
+            with a negative offset                                | 2024-11-16T05:30:45.123456-05:00
+            with nine digits of a second, in UTC                  | 2024-11-16T10:30:45.123456000Z
+            """)
+    void created_at_is_taken_as_the_moment_it_names(String name, String createdAt) throws Exception {
+        UUID order = UUID.randomUUID();
+
+        var response = webhook.post(replaceField(WebhookClient.orderCreated(order), "created_at=" + createdAt),
+                "Content-Type", JSON, "X-Webhook-Token", TOKEN);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(jdbc.sql("SELECT ordered_at FROM webhook_event WHERE order_id = :o")
+            .param("o", order)
+            .query(OffsetDateTime.class)
+            .single()
+            .toInstant())
+            .isEqualTo(OffsetDateTime.of(2024, 11, 16, 10, 30, 45, 123_456_000, ZoneOffset.UTC).toInstant());
     }
 
     @Test
