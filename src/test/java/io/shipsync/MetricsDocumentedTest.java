@@ -47,6 +47,12 @@ class MetricsDocumentedTest extends EndToEndTest {
 
     private static final Pattern METRIC_NAME = Pattern.compile("`((?:shipsync|camel)_[a-z0-9_]+)`");
 
+    /** A metric with label filters in a PromQL query: its name, then the filters. */
+    private static final Pattern SELECTOR = Pattern.compile("\\b((?:shipsync|camel)_[a-z0-9_]+)\\{([^}]*)}");
+
+    /** One label filter: the label, the operator, the value. */
+    private static final Pattern LABEL_FILTER = Pattern.compile("(\\w+)\\s*(=~|!=|!~|=)\\s*\"([^\"]*)\"");
+
     private static CourierSandbox courier;
 
     @Autowired
@@ -167,6 +173,32 @@ class MetricsDocumentedTest extends EndToEndTest {
         // the Prometheus data source is picked on import, not written in
         assertThat(dashboard.findValues("datasource"))
             .allSatisfy(source -> assertThat(source.path("uid").asText()).isEqualTo("${datasource}"));
+        // a filter on a label the metric does not carry matches nothing, and its panel
+        // stays empty without a word: every filter matches a series the service exports
+        Set<String> filters = new TreeSet<>();
+        dashboard.findValues("expr").forEach(expr -> {
+            Matcher selectors = SELECTOR.matcher(expr.asText());
+            while (selectors.find()) {
+                Matcher labels = LABEL_FILTER.matcher(selectors.group(2));
+                while (labels.find()) {
+                    // a literal value must be there; a dashboard variable's, any value
+                    String wanted = labels.group(1) + "=\""
+                            + (labels.group(2).equals("=") ? labels.group(3) + "\"" : "");
+                    filters.add(selectors.group(1) + "{…" + wanted);
+                }
+            }
+        });
+        assertThat(filters).isNotEmpty();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            String metrics = scrape();
+            assertThat(filters).allSatisfy(filter -> {
+                String name = filter.substring(0, filter.indexOf("{…"));
+                String wanted = filter.substring(filter.indexOf("{…") + 2);
+                assertThat(metrics.lines().filter(line -> line.startsWith(name + "{") && line.contains(wanted)))
+                    .as(filter)
+                    .isNotEmpty();
+            });
+        });
     }
 
     /** The metric names in the README's "Metrics and logs" section. */
