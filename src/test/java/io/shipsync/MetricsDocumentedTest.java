@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -180,30 +181,36 @@ class MetricsDocumentedTest extends EndToEndTest {
             .allSatisfy(source -> assertThat(source.path("uid").asText()).isEqualTo("${datasource}"));
         // a filter on a label the metric does not carry matches nothing, and its panel
         // stays empty without a word: every filter matches a series the service exports
-        Set<String> filters = new TreeSet<>();
+        Set<LabelFilter> filters = new HashSet<>();
         dashboard.findValues("expr").forEach(expr -> {
             Matcher selectors = SELECTOR.matcher(expr.asText());
             while (selectors.find()) {
                 Matcher labels = LABEL_FILTER.matcher(selectors.group(2));
                 while (labels.find()) {
                     // a literal value must be there; a dashboard variable's, any value
-                    String wanted = labels.group(1) + "=\""
-                            + (labels.group(2).equals("=") ? labels.group(3) + "\"" : "");
-                    filters.add(selectors.group(1) + "{…" + wanted);
+                    filters.add(new LabelFilter(selectors.group(1),
+                            labels.group(1) + "=\"" + (labels.group(2).equals("=") ? labels.group(3) + "\"" : "")));
                 }
             }
         });
         assertThat(filters).isNotEmpty();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             String metrics = scrape();
-            assertThat(filters).allSatisfy(filter -> {
-                String name = filter.substring(0, filter.indexOf("{…"));
-                String wanted = filter.substring(filter.indexOf("{…") + 2);
-                assertThat(metrics.lines().filter(line -> line.startsWith(name + "{") && line.contains(wanted)))
-                    .as(filter)
-                    .isNotEmpty();
-            });
+            assertThat(filters).allSatisfy(filter -> assertThat(metrics.lines()
+                .filter(line -> line.startsWith(filter.metric() + "{") && line.contains(filter.wanted())))
+                .as(filter.toString())
+                .isNotEmpty());
         });
+    }
+
+    /** A dashboard query's filter on a metric: what its series must contain. */
+    private record LabelFilter(String metric, String wanted) {
+
+        @Override
+        public String toString() {
+            return metric + "{" + wanted + "…}";
+        }
+
     }
 
     /** The metric names in the README's "Metrics and logs" section. */
