@@ -8,12 +8,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import io.shipsync.EndToEndTest;
+import io.shipsync.TestDatabase;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,6 +26,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -50,6 +55,15 @@ class OrderWebhookTest extends EndToEndTest {
 
     @Autowired
     private MeterRegistry metrics;
+
+    @Autowired
+    private CamelContext camel;
+
+    @Autowired
+    private OrderEvents orderEvents;
+
+    @Autowired
+    private TransactionTemplate transactions;
 
     private WebhookClient webhook;
 
@@ -306,6 +320,43 @@ class OrderWebhookTest extends EndToEndTest {
         assertThat(platform.statusHistory(order)).containsExactly("processing");
     }
 
+    /**
+     * At a failover two instances can process the same stored event for a moment. The
+     * second reads it as pending while the first has processed it but not yet committed;
+     * it waits for the first one's locks, then finds the event no longer pending, and its
+     * transaction is undone: the order gets one status update, not two.
+     */
+    @Test
+    void an_event_two_instances_process_at_once_is_acted_on_once() throws Exception {
+        UUID order = newOrder("started");
+        var pool = Executors.newFixedThreadPool(2);
+        camel.getRouteController().suspendRoute("order-events");
+        try {
+            webhook.post(WebhookClient.orderCreated(order), "Content-Type", JSON, "X-Webhook-Token", TOKEN);
+            List<Long> event = List.of(eventId(order));
+            var firstProcessed = new CountDownLatch(1);
+            var firstMayCommit = new CountDownLatch(1);
+            Future<?> first = pool.submit(() -> transactions.executeWithoutResult(status -> {
+                orderEvents.processAll(event);
+                firstProcessed.countDown();
+                awaitLatch(firstMayCommit);
+            }));
+            assertThat(firstProcessed.await(10, TimeUnit.SECONDS)).isTrue();
+            Future<?> second = pool.submit(() -> orderEvents.processAll(event));
+            await().atMost(Duration.ofSeconds(10)).until(this::anotherTransactionInsertsAnOrder);
+            firstMayCommit.countDown();
+            first.get(10, TimeUnit.SECONDS);
+            second.get(10, TimeUnit.SECONDS);
+        }
+        finally {
+            pool.shutdownNow();
+            camel.getRouteController().resumeRoute("order-events");
+        }
+
+        assertThat(eventState(order)).isEqualTo("PROCESSED");
+        assertThat(updatesFor(order)).isEqualTo(1);
+    }
+
     @Test
     void a_storm_of_twenty_concurrent_duplicates_is_stored_once_and_processed_once() throws Exception {
         UUID order = newOrder("started");
@@ -523,6 +574,32 @@ class OrderWebhookTest extends EndToEndTest {
             .param("o", order)
             .query(Integer.class)
             .single();
+    }
+
+    /**
+     * Whether a transaction other than the test's is inserting an order into
+     * {@code known_order}: it has read its event as pending, and it waits for the lock of
+     * the transaction that inserted the same order first.
+     */
+    private boolean anotherTransactionInsertsAnOrder() {
+        String executing = TestDatabase.isPostgresql()
+                ? "SELECT query FROM pg_stat_activity WHERE state = 'active' AND datname = current_database()"
+                : "SELECT executing_statement FROM information_schema.sessions";
+        return jdbc.sql(executing)
+            .query(String.class)
+            .list()
+            .stream()
+            .anyMatch(statement -> statement != null && statement.startsWith("INSERT INTO known_order"));
+    }
+
+    private static void awaitLatch(CountDownLatch latch) {
+        try {
+            latch.await();
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private long updatesFor(UUID order) {
